@@ -1,0 +1,61 @@
+#include "app/command_line.h"
+
+#include <array>
+#include <string_view>
+
+#include "app/gain_command.h"
+#include "core/names.h"
+
+namespace initscope::app {
+namespace {
+
+constexpr std::string_view kUsage =
+    R"(InitScope — see how neural-network initialization shapes weights, activations and gradients.
+
+Usage:
+  initscope gain NAME [PARAM]   torch's calculate_gain(NAME, PARAM) and the empirical gain
+                                1/sqrt(E[phi(z)^2]), z ~ N(0,1), of the activation NAME
+  initscope --help              this text
+  initscope --version           the version
+
+NAME is a torch.nn.init.calculate_gain name (linear, identity, conv1d, conv2d, conv3d,
+conv_transpose1d, conv_transpose2d, conv_transpose3d, sigmoid, tanh, relu, leaky_relu, selu) or
+an InitScope activation (prelu, elu, gelu, silu, softplus, softsign). PARAM is leaky_relu's negative
+slope (default 0.01), prelu's slope (0.25) or elu's alpha (1).
+
+The window (initscope gui) and the run and export commands arrive with the next releases.
+
+Exit codes: 0 done, 1 failure while running, 2 bad input.
+)";
+
+struct Command {
+  std::string_view name;
+  int (*run)(const std::vector<std::string>&, std::ostream&, std::ostream&);
+};
+
+constexpr std::array<Command, 1> kCommands{{{"gain", gain_command}}};
+
+}  // namespace
+
+int run_command_line(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    out << kUsage;
+    return kExitOk;
+  }
+  if (args[0] == "--version" || args[0] == "-V") {
+    out << "initscope " << INITSCOPE_VERSION << "\n";
+    return kExitOk;
+  }
+  for (const Command& command : kCommands) {
+    if (args[0] == command.name) {
+      return command.run(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
+    }
+  }
+  std::vector<std::string_view> names;
+  for (const Command& command : kCommands) names.push_back(command.name);
+  err << "initscope: " << unknown_name_message("command", args[0], names)
+      << "; see initscope --help\n";
+  return kExitBadInput;
+}
+
+}  // namespace initscope::app

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <stdexcept>
+
+namespace initscope {
+
+/// A problem with what the caller asked for: a bad argument, name or config value. The message is
+/// written for the user and shown as it is; the command line maps it to exit code 2.
+class InputError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+}  // namespace initscope

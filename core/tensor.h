@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace initscope {
+
+using Shape = std::vector<std::int64_t>;
+using MatrixRM = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// "[16, 8, 3, 3]"
+std::string to_string(const Shape& shape);
+
+/// A weight or bias tensor: 1 to 5 dimensions, contiguous row-major float32 storage as in torch.
+/// The storage is a row-major Eigen matrix of shape[0] rows and numel/shape[0] columns, which is
+/// the layout a Linear layer multiplies with and an im2col convolution uses.
+class Tensor {
+ public:
+  /// Zero-filled. Throws InputError for a rank outside 1..5 or a size below 1.
+  explicit Tensor(Shape shape);
+
+  const Shape& shape() const { return shape_; }
+  int rank() const { return static_cast<int>(shape_.size()); }
+  std::int64_t numel() const { return data_.size(); }
+
+  MatrixRM& matrix() { return data_; }
+  const MatrixRM& matrix() const { return data_; }
+  std::span<float> values() { return {data_.data(), static_cast<std::size_t>(data_.size())}; }
+  std::span<const float> values() const {
+    return {data_.data(), static_cast<std::size_t>(data_.size())};
+  }
+
+  /// Row-major offset of a multi-index with one entry per dimension.
+  std::int64_t offset(std::span<const std::int64_t> index) const;
+
+ private:
+  Shape shape_;
+  MatrixRM data_;
+};
+
+}  // namespace initscope

@@ -1,0 +1,114 @@
+// The command line, run as a separate process: output, exit codes (SPEC section 5), messages.
+#include <QProcess>
+#include <QtTest>
+
+#include <cmath>
+
+namespace {
+
+struct Result {
+  int exit_code = -1;
+  QString out;
+  QString err;
+};
+
+Result run(const QStringList& args) {
+  QProcess process;
+  process.start(QStringLiteral(INITSCOPE_EXE), args);
+  if (!process.waitForFinished(30000)) return {};
+  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+          QString::fromUtf8(process.readAllStandardOutput()),
+          QString::fromUtf8(process.readAllStandardError())};
+}
+
+// The number after "<label>:" on its line of the gain command's output; NaN when absent.
+double value_after(const QString& out, const QString& label) {
+  for (const QString& line : out.split('\n')) {
+    if (line.startsWith(label + ":")) {
+      bool ok = false;
+      const double value = line.mid(label.size() + 1).simplified().section(' ', 0, 0).toDouble(&ok);
+      return ok ? value : std::nan("");
+    }
+  }
+  return std::nan("");
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void gain_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("torch_text");  // exactly as printed: Python's repr of the double
+    QTest::addColumn<double>("empirical");
+    QTest::addColumn<double>("tolerance");
+    QTest::newRow("tanh") << QStringList{"gain", "tanh"} << "1.6666666666666667" << 1.5925 << 1e-3;
+    QTest::newRow("selu") << QStringList{"gain", "selu"} << "0.75" << 1.0 << 1e-3;
+    QTest::newRow("relu") << QStringList{"gain", "relu"} << "1.4142135623730951" << std::sqrt(2.0)
+                          << 1e-12;
+    QTest::newRow("leaky_relu 0.2") << QStringList{"gain", "leaky_relu", "0.2"}
+                                    << "1.3867504905630728" << std::sqrt(2 / 1.04) << 1e-12;
+    QTest::newRow("linear") << QStringList{"gain", "linear"} << "1.0" << 1.0 << 1e-12;
+    QTest::newRow("conv2d") << QStringList{"gain", "conv2d"} << "1.0" << 1.0 << 1e-12;
+  }
+  void gain() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, torch_text);
+    QFETCH(double, empirical);
+    QFETCH(double, tolerance);
+    const Result r = run(args);
+    QCOMPARE(r.exit_code, 0);
+    QVERIFY2(r.out.contains("torch gain:      " + torch_text + "  "), qPrintable(r.out));
+    const double got = value_after(r.out, "empirical gain");
+    QVERIFY2(std::abs(got - empirical) <= tolerance, qPrintable(r.out));
+    QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+  }
+
+  void gain_of_an_activation_torch_lacks() {
+    const Result r = run({"gain", "gelu"});
+    QCOMPARE(r.exit_code, 0);
+    QVERIFY2(r.out.contains("torch gain:      none"), qPrintable(r.out));
+    QVERIFY(std::abs(value_after(r.out, "empirical gain") - 1.5335304411955) < 1e-9);
+  }
+
+  void bad_input_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unknown name") << QStringList{"gain", "tanhh"}
+                                  << R"(unknown nonlinearity "tanhh" (did you mean "tanh"?))";
+    QTest::newRow("no name") << QStringList{"gain"} << "expected NAME [PARAM]";
+    QTest::newRow("too many") << QStringList{"gain", "relu", "1", "2"} << "expected NAME [PARAM]";
+    QTest::newRow("param not a number") << QStringList{"gain", "leaky_relu", "abc"}
+                                        << R"(PARAM must be a finite number, not "abc")";
+    QTest::newRow("param nan") << QStringList{"gain", "leaky_relu", "nan"}
+                               << "PARAM must be a finite number";
+    QTest::newRow("unknown command")
+        << QStringList{"gian", "relu"} << R"(unknown command "gian" (did you mean "gain"?))";
+  }
+  void bad_input() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const Result r = run(args);
+    QCOMPARE(r.exit_code, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QCOMPARE(r.err.count('\n'), 1);  // one clear line
+    QVERIFY(r.out.isEmpty());
+  }
+
+  void help_and_version() {
+    for (const QStringList& args : {QStringList{"--help"}, QStringList{}}) {
+      const Result r = run(args);
+      QCOMPARE(r.exit_code, 0);
+      QVERIFY(r.out.contains("Usage:"));
+      QVERIFY(r.out.contains("initscope gain NAME [PARAM]"));
+    }
+    const Result v = run({"--version"});
+    QCOMPARE(v.exit_code, 0);
+    QCOMPARE(v.out, QStringLiteral("initscope " INITSCOPE_VERSION "\n"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
