@@ -6,4 +6,7 @@ namespace initscope::ui {
 /// land under one key whatever front end (window or headless export) starts the process.
 void configure_application();
 
+/// The application icon's resource path.
+inline constexpr const char* kIconPath = ":/icons/initscope.svg";
+
 }  // namespace initscope::ui
