@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "app/gain_command.h"
+#include "app/run_command.h"
 #include "core/names.h"
 
 namespace initscope::app {
@@ -13,6 +14,9 @@ constexpr std::string_view kUsage =
     R"(InitScope — see how neural-network initialization shapes weights, activations and gradients.
 
 Usage:
+  initscope run CONFIG [--out DIR] [--max-memory SIZE] [--threads N]
+                                runs the experiment in CONFIG (JSON, SPEC section 3), prints a
+                                per-layer table, writes DIR/stats.csv and DIR/stats.json
   initscope gain NAME [PARAM]   torch's calculate_gain(NAME, PARAM) and the empirical gain
                                 1/sqrt(E[phi(z)^2]), z ~ N(0,1), of the activation NAME
   initscope --help              this text
@@ -23,7 +27,11 @@ conv_transpose1d, conv_transpose2d, conv_transpose3d, sigmoid, tanh, relu, leaky
 an InitScope activation (prelu, elu, gelu, silu, softplus, softsign). PARAM is leaky_relu's negative
 slope (default 0.01), prelu's slope (0.25) or elu's alpha (1).
 
-The window (initscope gui) and the run and export commands arrive with the next releases.
+--max-memory refuses runs estimated above SIZE (default 4G; units K, M, G, T); --threads sets
+how many cores to use (default all; the results are the same for any count).
+
+Examples of CONFIG are in resources/examples/. The window (initscope gui) and the export command
+arrive with the next releases.
 
 Exit codes: 0 done, 1 failure while running, 2 bad input.
 )";
@@ -33,7 +41,7 @@ struct Command {
   int (*run)(const std::vector<std::string>&, std::ostream&, std::ostream&);
 };
 
-constexpr std::array<Command, 1> kCommands{{{"gain", gain_command}}};
+constexpr std::array<Command, 2> kCommands{{{"run", run_command}, {"gain", gain_command}}};
 
 }  // namespace
 

@@ -1,9 +1,9 @@
 #include "app/gain_command.h"
 
-#include <charconv>
 #include <cmath>
 #include <optional>
 
+#include "app/arguments.h"
 #include "app/command_line.h"
 #include "core/format.h"
 #include "core/gain.h"
@@ -11,14 +11,6 @@
 
 namespace initscope::app {
 namespace {
-
-std::optional<double> parse_number(const std::string& text) {
-  double value = 0;
-  const char* end = text.data() + text.size();
-  const auto result = std::from_chars(text.data(), end, value);
-  if (result.ec != std::errc() || result.ptr != end || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
 
 std::vector<std::string_view> all_gain_names() {
   std::vector<std::string_view> names = canonical_names<Nonlinearity>();

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/names.h"
+#include "core/tensor.h"
 
 namespace initscope {
 
@@ -66,5 +67,16 @@ struct ActivationFn {
   /// value as torch's backward does: relu'(0) = 0, leaky_relu'(0) = slope.
   double derivative(double z) const;
 };
+
+/// h = φ(z) element-wise over a batch; the same formulas as ActivationFn::value, vectorized.
+template <typename Scalar>
+void activation_forward(const ActivationFn& fn, const Eigen::Ref<const MatrixR<Scalar>>& z,
+                        Eigen::Ref<MatrixR<Scalar>> h);
+
+/// grad_z = grad_h ⊙ φ'(z), with ActivationFn::derivative's convention at the kinks.
+template <typename Scalar>
+void activation_backward(const ActivationFn& fn, const Eigen::Ref<const MatrixR<Scalar>>& z,
+                         const Eigen::Ref<const MatrixR<Scalar>>& grad_h,
+                         Eigen::Ref<MatrixR<Scalar>> grad_z);
 
 }  // namespace initscope

@@ -10,7 +10,12 @@
 namespace initscope {
 
 using Shape = std::vector<std::int64_t>;
-using MatrixRM = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// Row-major dynamic matrices, torch's layout: a batch is `batch × features`, row b one sample.
+/// The engine runs in float; the gradient checks instantiate the same kernels in double.
+template <typename Scalar>
+using MatrixR = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using MatrixRM = MatrixR<float>;
 
 /// "[16, 8, 3, 3]"
 std::string to_string(const Shape& shape);

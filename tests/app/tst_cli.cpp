@@ -1,24 +1,16 @@
 // The command line, run as a separate process: output, exit codes (SPEC section 5), messages.
-#include <QProcess>
 #include <QtTest>
+
+#include "tests/support/process.h"
 
 #include <cmath>
 
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  QString out;
-  QString err;
-};
+using Result = initscope::testing::ProcessResult;
 
 Result run(const QStringList& args) {
-  QProcess process;
-  process.start(QStringLiteral(INITSCOPE_EXE), args);
-  if (!process.waitForFinished(30000)) return {};
-  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-          QString::fromUtf8(process.readAllStandardOutput()),
-          QString::fromUtf8(process.readAllStandardError())};
+  return initscope::testing::run_initscope(args);
 }
 
 // The number after "<label>:" on its line of the gain command's output; NaN when absent.

@@ -1,0 +1,151 @@
+#pragma once
+
+// The experiment of SPEC sections 1, 3 and 7 as a plain value: every field has the SPEC's default.
+// Reading and writing it as JSON lives in config_io.h; checking it in validate().
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/activation.h"
+#include "core/loss.h"
+#include "core/names.h"
+#include "core/norm.h"
+#include "core/schemes.h"
+
+namespace initscope {
+
+enum class InputDistribution { normal, uniform };
+template <>
+struct EnumNames<InputDistribution> {
+  static constexpr std::string_view family = "input distribution";
+  static constexpr std::array<NameEntry<InputDistribution>, 2> table{{
+      {InputDistribution::normal, "normal"},
+      {InputDistribution::uniform, "uniform"},
+  }};
+};
+
+enum class NetworkType { mlp, conv2d };
+template <>
+struct EnumNames<NetworkType> {
+  static constexpr std::string_view family = "network type";
+  static constexpr std::array<NameEntry<NetworkType>, 2> table{{
+      {NetworkType::mlp, "mlp"},
+      {NetworkType::conv2d, "conv2d"},
+  }};
+};
+
+/// h_l = h_{l−1} + α·block(h_{l−1}) where the shapes match: α = 1 (identity), 1/√depth (scaled),
+/// 0 (rezero).
+enum class Residual { none, identity, scaled, rezero };
+template <>
+struct EnumNames<Residual> {
+  static constexpr std::string_view family = "residual";
+  static constexpr std::array<NameEntry<Residual>, 4> table{{
+      {Residual::none, "none"},
+      {Residual::identity, "identity"},
+      {Residual::scaled, "scaled"},
+      {Residual::rezero, "rezero"},
+  }};
+};
+
+enum class NormPlacement { pre, post };
+template <>
+struct EnumNames<NormPlacement> {
+  static constexpr std::string_view family = "norm placement";
+  static constexpr std::array<NameEntry<NormPlacement>, 2> table{{
+      {NormPlacement::pre, "pre"},
+      {NormPlacement::post, "post"},
+  }};
+};
+
+/// init.gain: "auto" (torch's calculate_gain of the network's activation where torch defines one,
+/// else the empirical gain), "empirical", or a number.
+struct GainSetting {
+  enum class Kind { automatic, empirical, value };
+  Kind kind = Kind::automatic;
+  double value = 1.0;  // used when kind == value
+
+  bool operator==(const GainSetting&) const = default;
+};
+
+/// network.bias_init: "zeros", "torch_default" (U(±1/√fan_in)) or a number (constant).
+struct BiasInit {
+  enum class Kind { zeros, torch_default, constant };
+  Kind kind = Kind::zeros;
+  double value = 0.0;  // used when kind == constant
+
+  bool operator==(const BiasInit&) const = default;
+};
+
+struct Config {
+  int version = 1;
+  std::uint64_t seed = 0;
+
+  struct Input {
+    std::int64_t dim = 256;
+    std::int64_t batch = 512;
+    InputDistribution distribution = InputDistribution::normal;
+    std::int64_t channels = 3;  // conv2d
+    std::int64_t height = 32;
+    std::int64_t width = 32;
+    bool operator==(const Input&) const = default;
+  } input;
+
+  struct Network {
+    NetworkType type = NetworkType::mlp;
+    std::int64_t depth = 20;
+    std::int64_t width = 256;
+    bool bias = true;
+    BiasInit bias_init;
+    Residual residual = Residual::none;
+    std::int64_t kernel = 3;  // conv2d
+    bool operator==(const Network&) const = default;
+  } network;
+
+  struct ActivationSetting {
+    Activation name = Activation::tanh;
+    std::optional<double> param;  // absent: the activation's default
+    bool operator==(const ActivationSetting&) const = default;
+  } activation;
+
+  struct Init {
+    Scheme scheme = Scheme::xavier_uniform;
+    GainSetting gain;
+    /// The scheme's own arguments. args.gain is not read from here: the engine resolves `gain`
+    /// above into it. args.nonlinearity and args.a are used only when the two fields below are set.
+    InitArgs args;
+    std::optional<Nonlinearity> nonlinearity;  // kaiming: absent → from the network's activation
+    std::optional<double> a;                   // kaiming: absent → the activation's param, or 0
+    bool operator==(const Init&) const = default;
+  } init;
+
+  struct NormSetting {
+    Norm name = Norm::none;
+    NormPlacement placement = NormPlacement::pre;
+    double eps = 1e-5;
+    std::int64_t groups = 32;
+    std::int64_t size = 5;  // local_response
+    double alpha = 1e-4;
+    double beta = 0.75;
+    double k = 1.0;
+    bool operator==(const NormSetting&) const = default;
+  } norm;
+
+  struct LossSetting {
+    Loss name = Loss::random_gradient;
+    bool operator==(const LossSetting&) const = default;
+  } loss;
+
+  bool operator==(const Config&) const = default;
+};
+
+/// The SPEC's size bounds.
+inline constexpr std::int64_t kMaxDepth = 1000;
+inline constexpr std::int64_t kMaxWidth = 8192;
+inline constexpr std::int64_t kMaxInputDim = 8192;
+inline constexpr std::int64_t kMaxBatch = 65536;
+inline constexpr std::uint64_t kDefaultMaxMemory = 4ull << 30;  // 4 GiB
+
+}  // namespace initscope

@@ -1,0 +1,29 @@
+#pragma once
+
+// The three products of a Linear layer, parallel over a fixed partition of the output.
+// Eigen's own multi-threaded GEMM picks its blocking from the thread count, which changes the
+// order of the sums and so the last bits; here each block of rows is one single-threaded Eigen
+// product of a size that does not depend on the thread count, so results are bit-identical for
+// any number of threads (SPEC section 6). EIGEN_DONT_PARALLELIZE keeps Eigen from threading itself.
+
+#include "core/tensor.h"
+
+namespace initscope {
+
+/// out = a · bᵀ  (a: m×k, b: n×k, out: m×n) — the forward z = h·Wᵀ.
+template <typename Scalar>
+void matmul_abt(const Eigen::Ref<const MatrixR<Scalar>>& a,
+                const Eigen::Ref<const MatrixR<Scalar>>& b, Eigen::Ref<MatrixR<Scalar>> out);
+
+/// out = a · b  (a: m×k, b: k×n, out: m×n) — the input gradient ∂L/∂h = ∂L/∂z · W.
+template <typename Scalar>
+void matmul_ab(const Eigen::Ref<const MatrixR<Scalar>>& a,
+               const Eigen::Ref<const MatrixR<Scalar>>& b, Eigen::Ref<MatrixR<Scalar>> out);
+
+/// out = aᵀ · b  (a: m×n1, b: m×n2, out: n1×n2) — the weight gradient ∂L/∂W = (∂L/∂z)ᵀ · h.
+/// Partitioned over the rows of out, so the sum over m stays within one thread.
+template <typename Scalar>
+void matmul_atb(const Eigen::Ref<const MatrixR<Scalar>>& a,
+                const Eigen::Ref<const MatrixR<Scalar>>& b, Eigen::Ref<MatrixR<Scalar>> out);
+
+}  // namespace initscope

@@ -1,0 +1,403 @@
+#include "core/run.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/config_io.h"
+#include "core/error.h"
+#include "core/format.h"
+#include "core/gain.h"
+#include "core/sampling.h"
+
+namespace initscope {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Each tensor draws from its own Philox stream, so that changing one setting (the depth, say)
+// leaves every other tensor's numbers as they were.
+enum class StreamKind : std::uint64_t { weight = 1, bias = 2, input = 3, probe = 4 };
+Generator generator(const Config& config, StreamKind kind, std::int64_t layer = 0) {
+  return Generator(config.seed,
+                   (static_cast<std::uint64_t>(kind) << 32) | static_cast<std::uint64_t>(layer));
+}
+
+std::int64_t fan_in_of(const Config& config, std::int64_t l) {
+  return l == 1 ? config.input.dim : config.network.width;
+}
+
+Shape weight_shape(const Config& config, std::int64_t l) {
+  return {config.network.width, fan_in_of(config, l)};
+}
+
+bool is_kaiming(Scheme scheme) {
+  return scheme == Scheme::kaiming_uniform || scheme == Scheme::kaiming_normal;
+}
+
+// Schemes whose torch (or InitScope) signature has a gain argument.
+bool takes_gain(Scheme scheme) {
+  return scheme == Scheme::xavier_uniform || scheme == Scheme::xavier_normal ||
+         scheme == Scheme::orthogonal || scheme == Scheme::lsuv;
+}
+
+std::string call_text(Nonlinearity nonlinearity, std::optional<double> param) {
+  std::string text = "calculate_gain(\"" + std::string(name_of(nonlinearity)) + "\"";
+  if (param && nonlinearity == Nonlinearity::leaky_relu) text += ", " + format_number(*param);
+  return text + ")";
+}
+
+std::span<const float> span_of(const MatrixRM& m) {
+  return {m.data(), static_cast<std::size_t>(m.size())};
+}
+
+// Moments of a tensor that holds Inf or NaN are reported as NaN, as torch's would be.
+double moment(const Summary& s, double value) {
+  return s.all_finite() ? value : kNaN;
+}
+
+double dead_unit_share(const MatrixRM& h) {
+  std::vector<char> alive(static_cast<std::size_t>(h.cols()), 0);
+  for (Eigen::Index r = 0; r < h.rows(); ++r) {
+    for (Eigen::Index c = 0; c < h.cols(); ++c) alive[c] |= h(r, c) != 0.0f;
+  }
+  return static_cast<double>(std::count(alive.begin(), alive.end(), 0)) /
+         static_cast<double>(h.cols());
+}
+
+std::optional<double> saturated_share(Activation activation, const MatrixRM& h) {
+  switch (activation) {
+    case Activation::tanh:
+    case Activation::softsign:
+      return share_beyond(span_of(h), 1.0, 0.0, 0.97);
+    case Activation::sigmoid:
+      return share_beyond(span_of(h), 2.0, -1.0, 0.97);
+    case Activation::identity:
+    case Activation::relu:
+    case Activation::leaky_relu:
+    case Activation::prelu:
+    case Activation::elu:
+    case Activation::selu:
+    case Activation::gelu:
+    case Activation::silu:
+    case Activation::softplus:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::vector<Layer<float>> initialize_layers(const Config& config, const InitResolution& init) {
+  std::vector<Layer<float>> layers;
+  layers.reserve(static_cast<std::size_t>(config.network.depth));
+  for (std::int64_t l = 1; l <= config.network.depth; ++l) {
+    const Shape shape = weight_shape(config, l);
+    Tensor weight(shape);
+    Generator weight_gen = generator(config, StreamKind::weight, l);
+    sample(law_of(init.scheme, init.args, shape), weight, weight_gen);
+    Layer<float> layer{std::move(weight.matrix()), {}};
+    if (config.network.bias) {
+      layer.bias.resize(config.network.width);
+      const BiasInit& bias = config.network.bias_init;
+      switch (bias.kind) {
+        case BiasInit::Kind::zeros:
+          layer.bias.setZero();
+          break;
+        case BiasInit::Kind::torch_default: {
+          // nn.Linear.reset_parameters: U(±1/√fan_in) with the weight's fan_in.
+          const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in_of(config, l)));
+          Generator bias_gen = generator(config, StreamKind::bias, l);
+          fill_uniform({layer.bias.data(), static_cast<std::size_t>(layer.bias.size())}, -bound,
+                       bound, bias_gen);
+          break;
+        }
+        case BiasInit::Kind::constant:
+          layer.bias.setConstant(static_cast<float>(bias.value));
+          break;
+      }
+    }
+    layers.push_back(std::move(layer));
+  }
+  return layers;
+}
+
+MatrixRM sample_input(const Config& config) {
+  MatrixRM x(config.input.batch, config.input.dim);
+  Generator gen = generator(config, StreamKind::input);
+  std::span<float> values(x.data(), static_cast<std::size_t>(x.size()));
+  switch (config.input.distribution) {
+    case InputDistribution::normal:
+      fill_normal(values, 0.0, 1.0, gen);
+      break;
+    case InputDistribution::uniform:
+      fill_uniform(values, -std::sqrt(3.0), std::sqrt(3.0), gen);  // unit variance
+      break;
+  }
+  return x;
+}
+
+// Layer-sequential unit variance (Mishkin & Matas 2016): rescale W_l by 1/√Var(z_l) until
+// |Var(z_l) − 1| < 0.1, at most 10 times. Returns the variances seen, the last one included.
+std::vector<double> lsuv_rescale(Stack<float>& stack, int l) {
+  constexpr int kMaxRounds = 10;
+  constexpr double kTolerance = 0.1;
+  std::vector<double> variances;
+  for (int round = 0;; ++round) {
+    const double variance = summarize(span_of(stack.preactivation(l))).variance;
+    variances.push_back(variance);
+    if (std::abs(variance - 1) < kTolerance || round == kMaxRounds || !(variance > 0) ||
+        !std::isfinite(variance)) {
+      break;
+    }
+    stack.layer(l).weight *= static_cast<float>(1 / std::sqrt(variance));
+    stack.compute_preactivation(l);
+  }
+  return variances;
+}
+
+void fill_forward_stats(const Stack<float>& stack, int l, Activation activation, int bins,
+                        LayerStats& stats, LayerHistograms& histograms) {
+  stats.layer = l;
+  bool finite = true;
+  if (l >= 1) {
+    const MatrixRM& w = stack.layer(l).weight;
+    const Summary ws = summarize(span_of(w));
+    stats.weight_mean = moment(ws, ws.mean);
+    stats.weight_std = moment(ws, ws.std());
+    stats.weight_min = moment(ws, ws.min);
+    stats.weight_max = moment(ws, ws.max);
+    const Summary zs = summarize(span_of(stack.preactivation(l)));
+    stats.preact_mean = moment(zs, zs.mean);
+    stats.preact_var = moment(zs, zs.variance);
+    histograms.weights = histogram(span_of(w), bins, ws);
+    histograms.preactivations = histogram(span_of(stack.preactivation(l)), bins, zs);
+    finite = ws.all_finite() && zs.all_finite();
+  }
+  const MatrixRM& h = stack.activation(l);
+  const Summary hs = summarize(span_of(h));
+  stats.act_mean = moment(hs, hs.mean);
+  stats.act_var = moment(hs, hs.variance);
+  stats.act_saturated_frac = saturated_share(activation, h);
+  stats.act_zero_frac = static_cast<double>(hs.zeros) / static_cast<double>(hs.count);
+  stats.dead_unit_frac = dead_unit_share(h);
+  histograms.activations = histogram(span_of(h), bins, hs);
+  stats.overflow = !(finite && hs.all_finite());
+}
+
+void fill_backward_stats(const MatrixRM& grad_h, const MatrixRM* grad_z, const MatrixRM* grad_w,
+                         int bins, LayerStats& stats, LayerHistograms& histograms) {
+  const Summary gh = summarize(span_of(grad_h));
+  stats.grad_act_var = moment(gh, gh.variance);
+  histograms.activation_gradients = histogram(span_of(grad_h), bins, gh);
+  bool finite = gh.all_finite();
+  if (grad_z != nullptr && grad_w != nullptr) {
+    const Summary gz = summarize(span_of(*grad_z));
+    const Summary gw = summarize(span_of(*grad_w));
+    stats.grad_preact_var = moment(gz, gz.variance);
+    stats.grad_weight_std = moment(gw, gw.std());
+    if (stats.weight_std && *stats.weight_std != 0) {
+      stats.grad_data_ratio = *stats.grad_weight_std / *stats.weight_std;
+    }
+    finite = finite && gz.all_finite() && gw.all_finite();
+  }
+  stats.overflow = stats.overflow || !finite;
+}
+
+}  // namespace
+
+std::string format_bytes(double bytes) {
+  static constexpr const char* kUnits[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  int unit = 0;
+  while (bytes >= 1024 && unit < 6) {
+    bytes /= 1024;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, kUnits[unit]);
+  return text;
+}
+
+MemoryEstimate estimate_memory(const Config& config) {
+  // In doubles: a refused size may not fit in 64 bits.
+  const double batch = static_cast<double>(config.input.batch);
+  const double dim = static_cast<double>(config.input.dim);
+  const double width = static_cast<double>(config.network.width);
+  const double depth = static_cast<double>(config.network.depth);
+  const double bias = config.network.bias ? width : 0;
+  const double widest = std::max(width, dim);
+  const double normed = config.norm.name == Norm::none ? 0 : 1;
+  MemoryEstimate m;
+  m.weights = 4 * ((width * dim + bias) + (depth - 1) * (width * width + bias));
+  // x, then z_l, h_l and the norm's output for each layer.
+  m.activations = 4 * (batch * dim + depth * batch * width * (2 + normed));
+  // Forward: one block buffer and one freshly sampled weight. Backward: grad_h, grad_block,
+  // grad_z, scratch and grad_prev of batch × widest, grad_w, and the loss probe.
+  m.scratch =
+      4 * (batch * width + width * widest + 5 * batch * widest + width * widest + batch * width);
+  return m;
+}
+
+BlockSpec block_spec(const Config& config) {
+  BlockSpec spec;
+  spec.activation = ActivationFn::make(config.activation.name, config.activation.param);
+  spec.norm = {config.norm.name, config.norm.eps, config.norm.groups};
+  spec.norm_after = config.norm.placement == NormPlacement::post;
+  switch (config.network.residual) {
+    case Residual::none:
+      break;
+    case Residual::identity:
+      spec.residual_alpha = 1.0;
+      break;
+    case Residual::scaled:
+      spec.residual_alpha = 1.0 / std::sqrt(static_cast<double>(config.network.depth));
+      break;
+    case Residual::rezero:
+      spec.residual_alpha = 0.0;
+      break;
+  }
+  return spec;
+}
+
+InitResolution resolve_init(const Config& config) {
+  InitResolution r;
+  r.scheme = config.init.scheme;
+  r.args = config.init.args;
+  r.args.gain.reset();
+  const ActivationFn activation =
+      ActivationFn::make(config.activation.name, config.activation.param);
+  const std::string activation_name(name_of(activation.kind));
+  const bool kaiming = is_kaiming(r.scheme);
+  auto use_gain = [&](double gain, std::string source) {
+    r.args.gain = gain;
+    r.gain = gain;
+    r.gain_source = std::move(source);
+  };
+
+  if (kaiming || takes_gain(r.scheme)) {
+    switch (config.init.gain.kind) {
+      case GainSetting::Kind::value:
+        use_gain(config.init.gain.value, "init.gain");
+        break;
+      case GainSetting::Kind::empirical:
+        use_gain(empirical_gain(activation), "empirical gain of " + activation_name);
+        break;
+      case GainSetting::Kind::automatic: {
+        // kaiming's nonlinearity and a default to the network's activation and its parameter;
+        // PReLU is He et al.'s own case, leaky_relu's formula with a = its slope.
+        std::optional<Nonlinearity> nonlinearity = config.init.nonlinearity;
+        if (!nonlinearity) {
+          nonlinearity = activation.kind == Activation::prelu ? Nonlinearity::leaky_relu
+                                                              : torch_nonlinearity(activation.kind);
+        }
+        const double param = takes_param(activation.kind) ? activation.param : 0.0;
+        if (kaiming && nonlinearity) {
+          r.args.nonlinearity = *nonlinearity;
+          r.args.a = config.init.a.value_or(param);
+          r.gain = calculate_gain(r.args.nonlinearity, r.args.a);
+          r.gain_source = call_text(r.args.nonlinearity, r.args.a);
+        } else if (nonlinearity) {
+          use_gain(calculate_gain(*nonlinearity, param), call_text(*nonlinearity, param));
+        } else {
+          use_gain(empirical_gain(activation),
+                   "empirical gain of " + activation_name + " (torch's calculate_gain has none)");
+        }
+        break;
+      }
+    }
+  }
+  r.first_layer_law = law_of(r.scheme, r.args, weight_shape(config, 1));
+  return r;
+}
+
+Result run(const Config& config, const RunOptions& options, const Progress& progress) {
+  validate(config);
+  const MemoryEstimate memory = estimate_memory(config);
+  if (memory.total() > static_cast<double>(options.max_memory)) {
+    throw InputError("the run needs about " + format_bytes(memory.total()) + " (weights " +
+                     format_bytes(memory.weights) + ", activations " +
+                     format_bytes(memory.activations) + ", working buffers " +
+                     format_bytes(memory.scratch) + "), over the limit of " +
+                     format_bytes(static_cast<double>(options.max_memory)) +
+                     "; reduce depth, width or batch, or raise --max-memory");
+  }
+  if (options.threads > 0) omp_set_num_threads(options.threads);
+
+  Result result;
+  result.config = config;
+  result.init = resolve_init(config);
+  if (config.init.gain.kind != GainSetting::Kind::automatic && !result.init.gain) {
+    result.warnings.push_back("init.gain: " + std::string(name_of(config.init.scheme)) +
+                              " takes no gain; ignored");
+  }
+  const int depth = static_cast<int>(config.network.depth);
+  const std::int64_t steps = 2 * static_cast<std::int64_t>(depth);
+  std::int64_t done = 0;
+  auto keep_going = [&] { return !progress || progress(++done, steps); };
+  auto cancelled = [&] {
+    Result stopped;
+    stopped.config = config;
+    stopped.init = result.init;
+    stopped.cancelled = true;
+    return stopped;
+  };
+
+  Stack<float> stack(block_spec(config), initialize_layers(config, result.init),
+                     sample_input(config));
+  const Activation activation = config.activation.name;
+  const int bins = options.histogram_bins;
+  result.layers.resize(static_cast<std::size_t>(depth) + 1);
+  result.histograms.resize(static_cast<std::size_t>(depth) + 1);
+  fill_forward_stats(stack, 0, activation, bins, result.layers[0], result.histograms[0]);
+  int first_overflow = 0;  // the first layer whose forward pass produced Inf/NaN; 0: none
+  for (int l = 1; l <= depth; ++l) {
+    stack.compute_preactivation(l);
+    if (config.init.scheme == Scheme::lsuv) result.lsuv_variances.push_back(lsuv_rescale(stack, l));
+    stack.complete_layer(l);
+    fill_forward_stats(stack, l, activation, bins, result.layers[l], result.histograms[l]);
+    // Inf or NaN propagates: every layer after the first overflow is marked too.
+    if (result.layers[l].overflow && first_overflow == 0) first_overflow = l;
+    result.layers[l].overflow = result.layers[l].overflow || result.layers[l - 1].overflow;
+    if (!keep_going()) return cancelled();
+  }
+  for (std::size_t l = 0; l < result.lsuv_variances.size(); ++l) {
+    const std::vector<double>& v = result.lsuv_variances[l];
+    if (!(std::abs(v.back() - 1) < 0.1)) {
+      result.warnings.push_back("lsuv: layer " + std::to_string(l + 1) +
+                                " did not reach |Var(z) - 1| < 0.1 in 10 rounds (Var(z) = " +
+                                format_number(v.back()) + ")");
+    }
+  }
+
+  const MatrixRM& output = stack.output();
+  MatrixRM probe(output.rows(), output.cols());
+  Generator probe_gen = generator(config, StreamKind::probe);
+  fill_normal({probe.data(), static_cast<std::size_t>(probe.size())}, 0.0, 1.0, probe_gen);
+  LossValue<float> loss = evaluate_loss(config.loss.name, output, probe);
+  result.loss = loss.value;
+
+  const bool finished = stack.backward(
+      std::move(loss.gradient),
+      [&](int l, const MatrixRM& grad_h, const MatrixRM* grad_z, const MatrixRM* grad_w) {
+        fill_backward_stats(grad_h, grad_z, grad_w, bins, result.layers[l], result.histograms[l]);
+        return l == 0 || keep_going();
+      });
+  if (!finished) return cancelled();
+
+  if (first_overflow > 0) {
+    result.warnings.push_back("overflow: the activations reach Inf/NaN at layer " +
+                              std::to_string(first_overflow) +
+                              "; that layer, every later one and every gradient are marked");
+  } else {
+    for (auto it = result.layers.rbegin(); it != result.layers.rend(); ++it) {
+      if (it->overflow) {
+        result.warnings.push_back("overflow: the gradients reach Inf/NaN at layer " +
+                                  std::to_string(it->layer) + " (counting back from the output)");
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace initscope

@@ -1,0 +1,48 @@
+#pragma once
+
+// The one entry point for an experiment: the window, the command line, the exports and the tests
+// all call run(). Plain values in and out; a progress callback that may stop it between layers.
+
+#include <cstdint>
+#include <functional>
+
+#include "core/config.h"
+#include "core/result.h"
+#include "core/stack.h"
+
+namespace initscope {
+
+/// Called after each layer of the forward and of the backward pass (total = 2·depth steps).
+/// Returning false stops the run, which then returns a Result with cancelled = true.
+using Progress = std::function<bool(std::int64_t done, std::int64_t total)>;
+
+struct RunOptions {
+  std::uint64_t max_memory = kDefaultMaxMemory;  // bytes; larger runs are refused before allocating
+  int threads = 0;                               // 0: every core
+  int histogram_bins = 64;
+};
+
+/// The bytes a run allocates, from the same sizes the engine allocates.
+struct MemoryEstimate {
+  double weights = 0;  // W and b of every layer
+  double activations =
+      0;               // what the forward pass keeps for the backward: x, z_l, h_l, norm outputs
+  double scratch = 0;  // the backward's working buffers, the loss probe
+  double total() const { return weights + activations + scratch; }
+};
+MemoryEstimate estimate_memory(const Config& config);
+
+/// "1.5 GiB", "320 MiB", "12 KiB"
+std::string format_bytes(double bytes);
+
+/// Resolves init.gain, kaiming's nonlinearity and a, and the scheme's arguments (SPEC section 2).
+InitResolution resolve_init(const Config& config);
+
+/// The block of every layer: activation with its parameter, norm and placement, residual α.
+BlockSpec block_spec(const Config& config);
+
+/// Initializes the stack, runs the forward and backward passes and measures every layer.
+/// Throws InputError for an invalid config or a run over the memory limit (nothing allocated).
+Result run(const Config& config, const RunOptions& options = {}, const Progress& progress = {});
+
+}  // namespace initscope

@@ -1,0 +1,184 @@
+// The stack's backward pass against central finite differences of the loss, in double: every
+// activation, every norm in both placements, every residual mode and both losses, through the
+// whole stack (weights of every layer and the input).
+#include <QtTest>
+
+#include <cmath>
+
+#include "core/loss.h"
+#include "core/sampling.h"
+#include "core/stack.h"
+
+using namespace initscope;
+
+namespace {
+
+struct Case {
+  BlockSpec spec;
+  Loss loss = Loss::random_gradient;
+  int input_dim = 4;
+  int width = 6;
+};
+
+MatrixR<double> random_matrix(Eigen::Index rows, Eigen::Index cols, double std, Generator& gen) {
+  MatrixR<float> m(rows, cols);
+  fill_normal({m.data(), static_cast<std::size_t>(m.size())}, 0.0, std, gen);
+  return m.cast<double>();
+}
+
+constexpr int kBatch = 5;
+constexpr int kDepth = 3;
+
+struct Problem {
+  std::vector<Layer<double>> layers;
+  MatrixR<double> input, probe;
+};
+
+Problem make_problem(const Case& c) {
+  Generator gen(42);
+  Problem p;
+  for (int l = 1; l <= kDepth; ++l) {
+    const int fan_in = l == 1 ? c.input_dim : c.width;
+    Layer<double> layer;
+    layer.weight = random_matrix(c.width, fan_in, 1.0 / std::sqrt(fan_in), gen);
+    layer.bias = random_matrix(1, c.width, 0.1, gen);
+    p.layers.push_back(layer);
+  }
+  p.input = random_matrix(kBatch, c.input_dim, 1.0, gen);
+  p.probe = random_matrix(kBatch, c.width, 1.0, gen);
+  return p;
+}
+
+double loss_of(const Case& c, const Problem& p) {
+  Stack<double> stack(c.spec, p.layers, p.input);
+  stack.forward();
+  return evaluate_loss<double>(c.loss, stack.output(), p.probe).value;
+}
+
+BlockSpec block(Activation activation, Norm norm = Norm::none, bool post = false,
+                std::optional<double> alpha = std::nullopt, std::int64_t groups = 2) {
+  BlockSpec spec;
+  spec.activation = ActivationFn::make(activation);
+  spec.norm = {norm, 1e-5, groups};
+  spec.norm_after = post;
+  spec.residual_alpha = alpha;
+  return spec;
+}
+
+}  // namespace
+
+Q_DECLARE_METATYPE(Case)
+
+class TestStack : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void gradients_match_finite_differences_data() {
+    QTest::addColumn<Case>("c");
+    for (std::string_view name : canonical_names<Activation>()) {
+      QTest::newRow(("activation " + std::string(name)).c_str())
+          << Case{block(parse_name<Activation>(name))};
+    }
+    for (Norm norm : {Norm::batch, Norm::layer, Norm::rms, Norm::group}) {
+      for (bool post : {false, true}) {
+        const std::string row = std::string(name_of(norm)) + (post ? " post" : " pre") + " tanh";
+        QTest::newRow(row.c_str()) << Case{block(Activation::tanh, norm, post)};
+      }
+    }
+    QTest::newRow("group 3 groups, relu post")
+        << Case{block(Activation::relu, Norm::group, true, {}, 3)};
+    // Residuals: the skip applies where the shapes match, so layer 1 (4 → 6) has none.
+    QTest::newRow("residual identity") << Case{block(Activation::tanh, Norm::none, false, 1.0)};
+    QTest::newRow("residual scaled")
+        << Case{block(Activation::relu, Norm::none, false, 1 / std::sqrt(3.0))};
+    QTest::newRow("residual rezero") << Case{block(Activation::tanh, Norm::none, false, 0.0)};
+    QTest::newRow("residual identity, square layer 1")
+        << Case{block(Activation::gelu, Norm::layer, false, 1.0), Loss::random_gradient, 6, 6};
+    QTest::newRow("residual with batch norm post")
+        << Case{block(Activation::selu, Norm::batch, true, 0.5)};
+    QTest::newRow("mse") << Case{block(Activation::tanh), Loss::mse};
+    QTest::newRow("mse with batch norm") << Case{block(Activation::silu, Norm::batch), Loss::mse};
+  }
+
+  void gradients_match_finite_differences() {
+    QFETCH(Case, c);
+    Problem p = make_problem(c);
+
+    // Analytic gradients from one backward pass.
+    Stack<double> stack(c.spec, p.layers, p.input);
+    stack.forward();
+    const LossValue<double> loss = evaluate_loss<double>(c.loss, stack.output(), p.probe);
+    std::vector<MatrixR<double>> grad_w(kDepth + 1);
+    MatrixR<double> grad_x;
+    stack.backward(loss.gradient, [&](int l, const MatrixR<double>& grad_h, const MatrixR<double>*,
+                                      const MatrixR<double>* gw) {
+      if (l == 0) grad_x = grad_h;
+      if (gw != nullptr) grad_w[l] = *gw;
+      return true;
+    });
+
+    // Central differences: truncation h²·|L'''|/6 ≈ 1e-12 and rounding ε·|L|/h ≈ 1e-10 with
+    // h = 1e-5, so agreement to 1e-6 (relative, or absolute near 0) is a real check.
+    const double h = 1e-5;
+    auto check = [&](double analytic, auto&& perturb, const char* what, int l, Eigen::Index i) {
+      perturb(+h);
+      const double up = loss_of(c, p);
+      perturb(-2 * h);
+      const double down = loss_of(c, p);
+      perturb(+h);
+      const double numeric = (up - down) / (2 * h);
+      QVERIFY2(std::abs(analytic - numeric) <= 1e-6 * std::max(1.0, std::abs(numeric)),
+               qPrintable(QString("%1 layer %2 entry %3: analytic %4, numeric %5")
+                              .arg(what)
+                              .arg(l)
+                              .arg(i)
+                              .arg(analytic, 0, 'g', 12)
+                              .arg(numeric, 0, 'g', 12)));
+    };
+    for (int l = 1; l <= kDepth; ++l) {
+      MatrixR<double>& w = p.layers[l - 1].weight;
+      for (Eigen::Index i = 0; i < w.size(); ++i) {
+        check(
+            grad_w[l].data()[i], [&](double d) { w.data()[i] += d; }, "dL/dW", l, i);
+      }
+    }
+    for (Eigen::Index i = 0; i < p.input.size(); ++i) {
+      check(
+          grad_x.data()[i], [&](double d) { p.input.data()[i] += d; }, "dL/dx", 0, i);
+    }
+  }
+
+  void skip_only_where_shapes_match() {
+    Case c{block(Activation::tanh, Norm::none, false, 1.0)};
+    Problem p = make_problem(c);
+    Stack<double> stack(c.spec, p.layers, p.input);
+    QVERIFY(!stack.has_skip(1));  // 4 → 6
+    QVERIFY(stack.has_skip(2));
+    QVERIFY(stack.has_skip(3));
+  }
+
+  void rezero_passes_the_input_through() {
+    // α = 0: every square layer is the identity map in the forward pass.
+    Case c{block(Activation::tanh, Norm::none, false, 0.0), Loss::random_gradient, 6, 6};
+    Problem p = make_problem(c);
+    Stack<double> stack(c.spec, p.layers, p.input);
+    stack.forward();
+    QCOMPARE(stack.output(), p.input);
+  }
+
+  void float_and_double_agree() {
+    Case c{block(Activation::gelu, Norm::layer, false, 1.0)};
+    Problem p = make_problem(c);
+    Stack<double> exact(c.spec, p.layers, p.input);
+    exact.forward();
+    std::vector<Layer<float>> layers;
+    for (const Layer<double>& l : p.layers)
+      layers.push_back({l.weight.cast<float>(), l.bias.cast<float>()});
+    Stack<float> single(c.spec, layers, p.input.cast<float>());
+    single.forward();
+    QVERIFY((single.output().cast<double>() - exact.output()).cwiseAbs().maxCoeff() < 1e-5);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestStack)
+#include "tst_stack.moc"
