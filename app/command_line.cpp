@@ -3,7 +3,9 @@
 #include <array>
 #include <string_view>
 
+#include "app/export_command.h"
 #include "app/gain_command.h"
+#include "app/gui_command.h"
 #include "app/run_command.h"
 #include "core/names.h"
 
@@ -14,9 +16,16 @@ constexpr std::string_view kUsage =
     R"(InitScope — see how neural-network initialization shapes weights, activations and gradients.
 
 Usage:
+  initscope                     opens the window on the last experiment (or the default one)
+  initscope gui [CONFIG]        opens the window on CONFIG; without a display, renders the plots
+                                into ./initscope-out/ instead
   initscope run CONFIG [--out DIR] [--max-memory SIZE] [--threads N]
                                 runs the experiment in CONFIG (JSON, SPEC section 3), prints a
                                 per-layer table, writes DIR/stats.csv and DIR/stats.json
+  initscope export CONFIG --out DIR [--format png,svg,pdf,csv] [--size WxH]
+                   [--theme light|dark|slides]
+                                renders the four plots and the 2x2 figure headless (default:
+                                every format, 1000x750 per plot, light theme)
   initscope gain NAME [PARAM]   torch's calculate_gain(NAME, PARAM) and the empirical gain
                                 1/sqrt(E[phi(z)^2]), z ~ N(0,1), of the activation NAME
   initscope --help              this text
@@ -30,8 +39,7 @@ slope (default 0.01), prelu's slope (0.25) or elu's alpha (1).
 --max-memory refuses runs estimated above SIZE (default 4G; units K, M, G, T); --threads sets
 how many cores to use (default all; the results are the same for any count).
 
-Examples of CONFIG are in resources/examples/. The window (initscope gui) and the export command
-arrive with the next releases.
+Examples of CONFIG are in resources/examples/.
 
 Exit codes: 0 done, 1 failure while running, 2 bad input.
 )";
@@ -41,12 +49,16 @@ struct Command {
   int (*run)(const std::vector<std::string>&, std::ostream&, std::ostream&);
 };
 
-constexpr std::array<Command, 2> kCommands{{{"run", run_command}, {"gain", gain_command}}};
+constexpr std::array<Command, 4> kCommands{{{"gui", gui_command},
+                                            {"run", run_command},
+                                            {"export", export_command},
+                                            {"gain", gain_command}}};
 
 }  // namespace
 
 int run_command_line(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+  if (args.empty()) return gui_command({}, out, err);
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     out << kUsage;
     return kExitOk;
   }

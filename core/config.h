@@ -79,6 +79,28 @@ struct BiasInit {
   bool operator==(const BiasInit&) const = default;
 };
 
+/// The kinds' names: the panel's combos show them; a file writes "auto", "empirical", "zeros" or
+/// "torch_default", and a number for the other two.
+template <>
+struct EnumNames<GainSetting::Kind> {
+  static constexpr std::string_view family = "gain";
+  static constexpr std::array<NameEntry<GainSetting::Kind>, 3> table{{
+      {GainSetting::Kind::automatic, "auto"},
+      {GainSetting::Kind::empirical, "empirical"},
+      {GainSetting::Kind::value, "manual"},
+  }};
+};
+
+template <>
+struct EnumNames<BiasInit::Kind> {
+  static constexpr std::string_view family = "bias_init";
+  static constexpr std::array<NameEntry<BiasInit::Kind>, 3> table{{
+      {BiasInit::Kind::zeros, "zeros"},
+      {BiasInit::Kind::torch_default, "torch_default"},
+      {BiasInit::Kind::constant, "constant"},
+  }};
+};
+
 struct Config {
   int version = 1;
   std::uint64_t seed = 0;

@@ -33,8 +33,11 @@ constexpr std::string_view kNormKeys[] = {"name", "placement", "eps",  "groups",
 constexpr std::string_view kLossKeys[] = {"name"};
 
 // The spellings of init.gain and network.bias_init that are not numbers.
-constexpr std::string_view kGainWords[] = {"auto", "empirical"};
-constexpr std::string_view kBiasInitWords[] = {"zeros", "torch_default"};
+// The words a file may use; a number stands for the remaining kind (a manual gain, a constant).
+constexpr std::string_view kGainWords[] = {name_of(GainSetting::Kind::automatic),
+                                           name_of(GainSetting::Kind::empirical)};
+constexpr std::string_view kBiasInitWords[] = {name_of(BiasInit::Kind::zeros),
+                                               name_of(BiasInit::Kind::torch_default)};
 
 constexpr int kVersion = 1;
 constexpr std::int64_t kMaxKernel = 15;

@@ -134,6 +134,26 @@ std::string stats_csv(const Result& result) {
   return text;
 }
 
+std::string histograms_csv(const Result& result) {
+  std::string text = "layer,tensor,bin,left,right,count\n";
+  auto rows = [&](int layer, const char* tensor, const Histogram& h) {
+    for (std::size_t i = 0; i < h.counts.size(); ++i) {
+      text += std::to_string(layer) + ',' + tensor + ',' + std::to_string(i) + ',' +
+              format_number(h.edges[i]) + ',' + format_number(h.edges[i + 1]) + ',' +
+              std::to_string(h.counts[i]) + '\n';
+    }
+  };
+  for (std::size_t l = 0; l < result.histograms.size(); ++l) {
+    const LayerHistograms& h = result.histograms[l];
+    const int layer = static_cast<int>(l);
+    if (h.weights) rows(layer, "weights", *h.weights);
+    if (h.preactivations) rows(layer, "preactivations", *h.preactivations);
+    rows(layer, "activations", h.activations);
+    rows(layer, "activation_gradients", h.activation_gradients);
+  }
+  return text;
+}
+
 std::string stats_json(const Result& result) {
   json::Value root = json::Value::object();
   root.set("initscope", json::Value::string(INITSCOPE_VERSION));

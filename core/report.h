@@ -26,6 +26,10 @@ std::string stats_csv(const Result& result);
 /// pre-activations, activations and activation gradients as {"edges": [...], "counts": [...]}.
 std::string stats_json(const Result& result);
 
+/// Every histogram of the run in long form: layer,tensor,bin,left,right,count with tensor one of
+/// weights, preactivations, activations, activation_gradients.
+std::string histograms_csv(const Result& result);
+
 /// A table for the terminal: the columns that tell the story, aligned.
 std::string stats_table(const Result& result);
 

@@ -103,6 +103,8 @@ struct InitArgs {
   double scale = 1.0;     // variance_scaling
   VsDistribution distribution = VsDistribution::truncated_normal;  // variance_scaling
   std::int64_t groups = 1;                                         // dirac
+
+  bool operator==(const InitArgs&) const = default;
 };
 
 /// Keras' truncation correction: the std of N(0,1) truncated to [−2, 2]

@@ -1,4 +1,5 @@
 // The command line, run as a separate process: output, exit codes (SPEC section 5), messages.
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "tests/support/process.h"
@@ -89,12 +90,28 @@ class TestCli : public QObject {
     QVERIFY(r.out.isEmpty());
   }
 
+  void without_a_display_the_plots_become_files() {
+    // No DISPLAY, WAYLAND_DISPLAY or QT_QPA_PLATFORM: `initscope` says so and exports instead.
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+      environment.remove(name);
+    QTemporaryDir dir;
+    const Result r = initscope::testing::run_initscope({}, 120000, environment, dir.path());
+    QCOMPARE(r.exit_code, 0);
+    QVERIFY2(r.err.contains("no display") && r.err.contains("./initscope-out/"), qPrintable(r.err));
+    for (const char* name : {"figure.png", "weights.png", "stats.csv", "histograms.csv"}) {
+      QVERIFY2(QFileInfo(dir.filePath(QString("initscope-out/") + name)).size() > 0, name);
+    }
+  }
+
   void help_and_version() {
-    for (const QStringList& args : {QStringList{"--help"}, QStringList{}}) {
-      const Result r = run(args);
-      QCOMPARE(r.exit_code, 0);
-      QVERIFY(r.out.contains("Usage:"));
-      QVERIFY(r.out.contains("initscope gain NAME [PARAM]"));
+    const Result r = run({"--help"});
+    QCOMPARE(r.exit_code, 0);
+    QVERIFY(r.out.contains("Usage:"));
+    for (const char* command :
+         {"initscope gui [CONFIG]", "initscope run CONFIG", "initscope export CONFIG --out DIR",
+          "initscope gain NAME [PARAM]"}) {
+      QVERIFY2(r.out.contains(command), command);
     }
     const Result v = run({"--version"});
     QCOMPARE(v.exit_code, 0);

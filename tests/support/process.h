@@ -14,8 +14,14 @@ struct ProcessResult {
   QString err;
 };
 
-inline ProcessResult run_initscope(const QStringList& args, int timeout_ms = 120000) {
+/// `environment` and `directory` default to the test's own.
+inline ProcessResult run_initscope(
+    const QStringList& args, int timeout_ms = 120000,
+    const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment(),
+    const QString& directory = QString()) {
   QProcess process;
+  process.setProcessEnvironment(environment);
+  if (!directory.isEmpty()) process.setWorkingDirectory(directory);
   process.start(QStringLiteral(INITSCOPE_EXE), args);
   if (!process.waitForFinished(timeout_ms)) return {};
   return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "ui/export.h"
+
+namespace initscope::app {
+
+/// `initscope export CONFIG --out DIR [--format png,svg,pdf,csv] [--size WxH]
+/// [--theme light|dark|slides]`: renders the plots headless.
+int export_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+/// Runs the config and exports its plots into dir on the offscreen platform; reports what it
+/// wrote on `out`, a problem on `err` (prefixed with `prefix`), and returns the exit code.
+int export_experiment(const Config& config, const std::string& dir,
+                      const ui::ExportOptions& options, const std::string& prefix,
+                      std::ostream& out, std::ostream& err);
+
+}  // namespace initscope::app

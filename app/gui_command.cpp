@@ -1,0 +1,50 @@
+#include "app/gui_command.h"
+
+#include "app/command_line.h"
+#include "app/export_command.h"
+#include "app/qt_app.h"
+#include "core/config_io.h"
+#include "core/error.h"
+#include "ui/main_window.h"
+
+namespace initscope::app {
+namespace {
+
+bool has_display() {
+  return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
+         qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+}
+
+}  // namespace
+
+int gui_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.size() > 1) {
+    err << "initscope gui: expected at most one CONFIG\n";
+    return kExitBadInput;
+  }
+  if (!has_display()) {
+    // Not silently: say why there is no window, and still show the plots, as files.
+    Config config;
+    if (!args.empty()) {
+      try {
+        config = load_config(args[0]).config;
+      } catch (const InputError& e) {
+        err << "initscope: " << e.what() << "\n";
+        return kExitBadInput;
+      }
+    }
+    err << "initscope: no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so no window; "
+        << "rendering the " << (args.empty() ? "default" : args[0]) << " experiment's plots into "
+        << "./initscope-out/ instead\n";
+    ui::ExportOptions options;
+    options.formats = {ui::ExportFormat::png, ui::ExportFormat::csv};
+    return export_experiment(config, "initscope-out", options, "initscope: ", out, err);
+  }
+  const std::unique_ptr<QApplication> app = make_qt_application(false);
+  ui::MainWindow window;
+  if (!args.empty() && !window.openFile(QString::fromStdString(args[0]))) return kExitBadInput;
+  window.show();
+  return app->exec();
+}
+
+}  // namespace initscope::app

@@ -1,0 +1,98 @@
+// The run controller: results equal core's, stale requests are dropped, the latest always wins,
+// refusals arrive as messages, and destruction during a run ends cleanly.
+#include <QSignalSpy>
+#include <QtTest>
+
+#include "core/report.h"
+#include "core/run.h"
+#include "ui/run_controller.h"
+
+using namespace initscope;
+using namespace initscope::ui;
+
+namespace {
+
+Config small(double gain) {
+  Config c;
+  c.network.depth = 5;
+  c.network.width = 64;
+  c.input.dim = 64;
+  c.input.batch = 64;
+  c.init.gain = {GainSetting::Kind::value, gain};
+  return c;
+}
+
+}  // namespace
+
+class TestRunController : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void result_equals_core() {
+    RunController controller;
+    QSignalSpy finished(&controller, &RunController::finished);
+    const Config c = small(1.3);
+    const quint64 generation = controller.request(c);
+    QVERIFY(controller.busy());
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished[0][0].value<quint64>(), generation);
+    const ResultPtr result = finished[0][1].value<ResultPtr>();
+    QVERIFY(result);
+    QCOMPARE(stats_csv(*result), stats_csv(run(c)));
+    QVERIFY(!controller.busy());
+  }
+
+  void rapid_requests_end_with_the_last() {
+    RunController controller;
+    QSignalSpy finished(&controller, &RunController::finished);
+    QSignalSpy failed(&controller, &RunController::failed);
+    quint64 last = 0;
+    for (int i = 0; i < 200; ++i) last = controller.request(small(0.5 + i * 0.01));
+    QTRY_VERIFY_WITH_TIMEOUT(!controller.busy(), 60000);
+    QVERIFY(failed.isEmpty());
+    // Only the latest generation is ever reported, and it carries the last config.
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished[0][0].value<quint64>(), last);
+    const ResultPtr result = finished[0][1].value<ResultPtr>();
+    QCOMPARE(result->config, small(0.5 + 199 * 0.01));
+  }
+
+  void refused_config_is_a_message() {
+    RunController controller;
+    QSignalSpy failed(&controller, &RunController::failed);
+    Config c = small(1);
+    c.network.width = 100;
+    c.norm.name = Norm::group;  // 32 groups do not divide 100
+    controller.request(c);
+    QVERIFY(failed.wait(30000));
+    QVERIFY2(failed[0][1].toString().contains("does not divide"),
+             qPrintable(failed[0][1].toString()));
+    QVERIFY(!controller.busy());
+    RunOptions tiny;
+    tiny.max_memory = 1024;
+    controller.request(small(1), tiny);
+    QVERIFY(failed.wait(30000));
+    QVERIFY(failed[1][1].toString().contains("the run needs about"));
+  }
+
+  void destroyed_during_a_long_run() {
+    QSignalSpy* started = nullptr;
+    {
+      RunController controller;
+      started = new QSignalSpy(&controller, &RunController::started);
+      Config c = small(1);
+      c.network.depth = 1000;
+      c.network.width = 512;
+      c.input.batch = 512;
+      controller.request(c);
+      QVERIFY(started->wait(30000));
+      // Leaving the scope cancels the run at its next layer and joins the thread.
+    }
+    QCOMPARE(started->count(), 1);
+    delete started;
+  }
+};
+
+QTEST_GUILESS_MAIN(TestRunController)
+#include "tst_run_controller.moc"

@@ -1,0 +1,267 @@
+// The plots' shared look and layout: fonts, pens, axes, log ticks, the title and legend rows.
+
+#include "ui/plots/common.h"
+
+#include <QPointer>
+#include <algorithm>
+#include <cmath>
+
+namespace initscope::ui::detail {
+namespace {
+
+QFont sized_font(const QCustomPlot& plot, double points) {
+  QFont font = plot.font();
+  font.setPointSizeF(points);
+  return font;
+}
+
+// A legend entry whose text is not the plottable's name: names are identifiers ("act_var"), the
+// legend speaks the reader's language ("Var(h_l)"). The icon is drawn from the graph's pen and
+// scatter style, since QCPAbstractPlottable::drawLegendIcon is only open to QCP's own items.
+class LegendEntry : public QCPAbstractLegendItem {
+ public:
+  LegendEntry(QCPLegend* legend, QCPGraph* graph, QString text)
+      : QCPAbstractLegendItem(legend), graph_(graph), text_(std::move(text)) {
+    // Items clip to their rect, which is one font height: descenders such as "_" need a margin.
+    setMargins(QMargins(0, 1, 0, 3));
+  }
+
+ protected:
+  void draw(QCPPainter* painter) override {
+    painter->setFont(mFont);
+    painter->setPen(QPen(mTextColor));
+    const QSize icon = mParentLegend->iconSize();
+    const QRect text_rect =
+        painter->fontMetrics().boundingRect(0, 0, 0, icon.height(), Qt::TextDontClip, text_);
+    const int height = std::max(text_rect.height(), icon.height());
+    painter->drawText(mRect.x() + icon.width() + mParentLegend->iconTextPadding(), mRect.y(),
+                      text_rect.width(), height, Qt::TextDontClip, text_);
+    if (!graph_) return;
+    const QRectF icon_rect(mRect.topLeft(), icon);
+    painter->setPen(graph_->pen());
+    const double y = icon_rect.center().y();
+    painter->drawLine(QLineF(icon_rect.left(), y, icon_rect.right(), y));
+    QCPScatterStyle scatter = graph_->scatterStyle();
+    if (!scatter.isNone()) {
+      scatter.applyTo(painter, graph_->pen());
+      scatter.drawShape(painter, icon_rect.center());
+    }
+  }
+
+  QSize minimumOuterSizeHint() const override {
+    const QFontMetrics metrics(mFont);
+    const QSize icon = mParentLegend->iconSize();
+    const QRect text_rect = metrics.boundingRect(0, 0, 0, icon.height(), Qt::TextDontClip, text_);
+    return {icon.width() + mParentLegend->iconTextPadding() + text_rect.width() + mMargins.left() +
+                mMargins.right(),
+            std::max(text_rect.height(), icon.height()) + mMargins.top() + mMargins.bottom()};
+  }
+
+ private:
+  QPointer<QCPGraph> graph_;
+  QString text_;
+};
+
+// Ticks for a log axis. QCPAxisTickerLog labels powers of ten only, and QCP 2.1 falls back to
+// linear ticks on narrow ranges, which "eb" labels then round to duplicates ("2·10¹" twice).
+// Here: 1–2–5 steps below two decades, powers of ten (every k-th) above, minor ticks at 2..9
+// only while a major step is one decade (QCP spaces minor ticks linearly between majors).
+class LogTicker : public QCPAxisTicker {
+ protected:
+  double getTickStep(const QCPRange&) override { return 1.0; }
+  int getSubTickCount(double) override { return sub_ticks_; }
+
+  QVector<double> createTickVector(double, const QCPRange& range) override {
+    QVector<double> ticks;
+    if (!(range.lower > 0 && range.upper > range.lower)) return ticks;
+    const double low = std::log10(range.lower);
+    const double high = std::log10(range.upper);
+    if (high - low < 2.0) {
+      sub_ticks_ = 0;
+      for (int e = static_cast<int>(std::floor(low)); e <= static_cast<int>(std::ceil(high)); ++e) {
+        for (double mantissa : {1.0, 2.0, 5.0}) ticks.append(mantissa * std::pow(10.0, e));
+      }
+      return ticks;
+    }
+    int step = 1;  // decades per major tick: the first of 1, 2, 5, 10, 20, 50, ... giving ≤ 7
+    for (int scale = 1; step * 6 < high - low; scale *= 10) {
+      for (int m : {1, 2, 5}) {
+        step = m * scale;
+        if (step * 6 >= high - low) break;
+      }
+    }
+    sub_ticks_ = step == 1 ? 8 : 0;
+    for (int e = static_cast<int>(std::floor(low / step)) * step; e <= std::ceil(high) + step;
+         e += step) {
+      ticks.append(std::pow(10.0, e));
+    }
+    return ticks;
+  }
+
+  QString getTickLabel(double tick, const QLocale& locale, QChar, int) override {
+    const double magnitude = std::abs(tick);
+    if (magnitude >= 1e-3 && magnitude < 1e4) return locale.toString(tick, 'g', 4);
+    return locale.toString(tick, 'e', 0);
+  }
+
+ private:
+  int sub_ticks_ = 8;
+};
+
+}  // namespace
+
+void style_axis(QCustomPlot& plot, QCPAxis* axis, const Theme& theme) {
+  const QPen pen(theme.foreground, 1.0);
+  axis->setBasePen(pen);
+  axis->setTickPen(pen);
+  axis->setSubTickPen(pen);
+  axis->setTickLabelColor(theme.foreground);
+  axis->setLabelColor(theme.foreground);
+  axis->setTickLabelFont(tick_font(plot, theme));
+  axis->setLabelFont(label_font(plot, theme));
+  axis->setScaleType(QCPAxis::stLinear);
+  axis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+  axis->setNumberFormat("gb");
+  axis->setNumberPrecision(6);
+  axis->setLabel(QString());
+  axis->grid()->setPen(QPen(theme.grid, 1.0, Qt::SolidLine));
+  axis->grid()->setSubGridPen(QPen(theme.grid, 1.0, Qt::DotLine));
+  axis->grid()->setSubGridVisible(false);
+  axis->grid()->setZeroLinePen(Qt::NoPen);
+}
+
+QFont tick_font(const QCustomPlot& plot, const Theme& theme) {
+  return sized_font(plot, theme.font_size);
+}
+QFont label_font(const QCustomPlot& plot, const Theme& theme) {
+  return sized_font(plot, theme.font_size + 1);
+}
+QFont title_font(const QCustomPlot& plot, const Theme& theme) {
+  QFont font = sized_font(plot, theme.font_size + 3);
+  font.setBold(true);
+  return font;
+}
+QFont note_font(const QCustomPlot& plot, const Theme& theme) {
+  return sized_font(plot, std::max(theme.font_size - 1, 7));
+}
+
+QPen series_pen(const QColor& color, const Theme& theme, Qt::PenStyle style) {
+  QPen pen(color, theme.line_width, style);
+  pen.setCapStyle(Qt::FlatCap);
+  pen.setJoinStyle(Qt::RoundJoin);
+  return pen;
+}
+
+void apply_theme(QCustomPlot& plot, const Theme& theme) {
+  plot.setBackground(QBrush(theme.background));
+  for (QCPAxisRect* rect : plot.axisRects()) {
+    rect->setBackground(QBrush(theme.background));
+    for (QCPAxis* axis : rect->axes()) style_axis(plot, axis, theme);
+  }
+  QColor legend_brush = theme.background;
+  legend_brush.setAlpha(200);
+  plot.legend->setBrush(QBrush(legend_brush));
+  plot.legend->setBorderPen(Qt::NoPen);
+  plot.legend->setTextColor(theme.foreground);
+  plot.legend->setFont(tick_font(plot, theme));
+  plot.legend->setIconSize(QSize(static_cast<int>(2.5 * theme.font_size) + 8, theme.font_size));
+}
+
+void set_log_scale(QCPAxis* axis) {
+  axis->setScaleType(QCPAxis::stLogarithmic);
+  axis->setTicker(QSharedPointer<QCPAxisTicker>(new LogTicker));
+  axis->setNumberFormat("gb");  // 'b': labels in e-notation are typeset as 10ⁿ
+  axis->setNumberPrecision(4);
+}
+void set_integer_ticks(QCPAxis* axis) {
+  QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+  ticker->setTickStep(1.0);
+  ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+  axis->setTicker(ticker);
+  axis->setNumberFormat("g");
+  axis->setNumberPrecision(6);
+}
+
+void reset_layout(QCustomPlot& plot, PlotKind kind, const Theme& theme) {
+  plot.setAutoAddPlottableToLegend(false);
+  // Solid polylines drawn in one call: several times faster for thick pens, where the joins
+  // (the only loss) are invisible at these point densities.
+  plot.setPlottingHint(QCP::phFastPolylines, true);
+  clear_data(plot);
+  QCPLayoutGrid* layout = plot.plotLayout();
+  QCPAxisRect* rect = plot.axisRect(0);
+  QCPLegend* legend = plot.legend;
+  if (legend->layout() != nullptr) legend->layout()->take(legend);
+  rect->setMarginGroup(QCP::msAll, nullptr);
+  qDeleteAll(plot.findChildren<QCPMarginGroup*>(QString(), Qt::FindDirectChildrenOnly));
+  for (QCPLayoutElement* element : layout->elements(false)) {
+    if (element != nullptr && element != rect) layout->remove(element);
+  }
+  layout->simplify();
+  rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
+  legend->setVisible(false);
+
+  apply_theme(plot, theme);
+  plot.xAxis2->setVisible(false);
+  plot.yAxis2->setVisible(false);
+
+  auto* title = new QCPTextElement(&plot, plot_title(kind), title_font(plot, theme));
+  title->setObjectName(kTitleName);
+  title->setTextColor(theme.foreground);
+  layout->insertRow(0);
+  layout->addElement(0, 0, title);
+  layout->setRowStretchFactor(0, 0.001);
+  plot.setProperty(kKindProperty, static_cast<int>(kind));
+}
+
+void add_legend_row(QCustomPlot& plot, const Theme& theme) {
+  QCPLegend* legend = plot.legend;
+  if (legend->layout() != nullptr) legend->layout()->take(legend);
+  legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  legend->setWrap(0);
+  legend->setColumnSpacing(4 * theme.font_size);
+  legend->setMargins(QMargins(6, 2, 6, 2));
+  // Centred between two stretching spacers, at its natural width.
+  auto* row = new QCPLayoutGrid;
+  QCPLayoutGrid* layout = plot.plotLayout();
+  layout->insertRow(1);
+  layout->addElement(1, 0, row);
+  layout->setRowStretchFactor(1, 0.001);
+  row->addElement(0, 0, new QCPLayoutElement(&plot));
+  row->addElement(0, 1, legend);
+  row->addElement(0, 2, new QCPLayoutElement(&plot));
+  row->setColumnStretchFactors({1000.0, 1.0, 1000.0});
+  row->setMargins(QMargins(0, 0, 0, 0));
+  legend->setVisible(true);
+}
+
+void add_subtitle_row(QCustomPlot& plot, const Theme& theme) {
+  auto* subtitle = new QCPTextElement(&plot, QString(), note_font(plot, theme));
+  subtitle->setObjectName(kSubtitleName);
+  subtitle->setTextColor(theme.foreground);
+  subtitle->setMargins(QMargins(6, 0, 6, 2));
+  QCPLayoutGrid* layout = plot.plotLayout();
+  layout->insertRow(1);
+  layout->addElement(1, 0, subtitle);
+  layout->setRowStretchFactor(1, 0.001);
+}
+
+QCPTextElement* find_text_element(const QCustomPlot& plot, const char* name) {
+  for (QCPLayoutElement* element : plot.plotLayout()->elements(true)) {
+    auto* text = qobject_cast<QCPTextElement*>(element);
+    if (text != nullptr && text->objectName() == name) return text;
+  }
+  return nullptr;
+}
+
+void add_legend_entry(QCustomPlot& plot, QCPGraph* graph, const QString& text) {
+  plot.legend->addItem(new LegendEntry(plot.legend, graph, text));
+}
+
+void clear_data(QCustomPlot& plot) {
+  plot.legend->clearItems();
+  plot.clearItems();
+  plot.clearPlottables();
+}
+
+}  // namespace initscope::ui::detail

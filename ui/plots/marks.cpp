@@ -1,0 +1,198 @@
+// Axis ranges that only see usable values, series over the layer index, and the marks drawn over
+// the data: overflow bands and labels, corner boxes, vertical lines.
+
+#include <algorithm>
+#include <cmath>
+
+#include "ui/plots/common.h"
+
+namespace initscope::ui::detail {
+namespace {
+
+// QCPRange refuses ranges beyond ±1e250 (QCPRange::maxRange) and log ranges touching 0.
+constexpr double kLogFloor = 1e-250;
+constexpr double kLogCeiling = 1e250;
+
+}  // namespace
+
+QCPRange linear_range(const Extent& extent, double pad_fraction) {
+  if (!extent.valid()) return {0.0, 1.0};
+  double span = extent.high - extent.low;
+  if (span <= 0.0) span = extent.low != 0.0 ? std::abs(extent.low) : 1.0;
+  return {extent.low - pad_fraction * span, extent.high + pad_fraction * span};
+}
+
+QCPRange log_range(const Extent& extent) {
+  if (!extent.valid() || extent.low <= 0.0) return {0.1, 10.0};
+  double low = std::log10(std::max(extent.low, kLogFloor));
+  double high = std::log10(std::min(extent.high, kLogCeiling));
+  const double pad = std::max(0.06 * (high - low), 0.08);
+  low -= pad;
+  high += pad;
+  if (high - low < 1.0) {  // less than a decade: widen around the middle
+    const double middle = (low + high) / 2;
+    low = middle - 0.5;
+    high = middle + 0.5;
+  }
+  return {std::max(std::pow(10.0, low), kLogFloor), std::min(std::pow(10.0, high), kLogCeiling)};
+}
+
+QCPGraph* add_layer_graph(QCustomPlot& plot, QCPAxis* value_axis, const QString& name,
+                          const QPen& pen, const std::vector<LayerStats>& layers, LayerValue value,
+                          Extent& extent) {
+  const bool log_axis = value_axis->scaleType() == QCPAxis::stLogarithmic;
+  QVector<QCPGraphData> points;
+  points.reserve(static_cast<qsizetype>(layers.size()));
+  for (const LayerStats& row : layers) {
+    const std::optional<double> v = value(row);
+    if (!v || !usable(*v, log_axis)) continue;
+    points.append(QCPGraphData(row.layer, *v));
+    extent.add(*v);
+  }
+  QCPGraph* graph = plot.addGraph(plot.xAxis, value_axis);
+  graph->setName(name);
+  graph->setPen(pen);
+  // Markers show which layers have a value (gaps are overflowed layers); past ~60 layers they
+  // would merge into a thick line.
+  if (layers.size() <= 61) {
+    graph->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, pen.color(), 3.0 + 1.5 * pen.widthF()));
+  }
+  graph->data()->set(points, true);
+  return graph;
+}
+
+void set_layer_range(QCustomPlot& plot, const std::vector<LayerStats>& layers) {
+  const double last = layers.empty() ? 1.0 : std::max(1, layers.back().layer);
+  const double pad = std::max(0.5, 0.015 * last);
+  plot.xAxis->setRange(-pad, last + pad);
+}
+
+void set_log_range(QCPAxis* axis, const Extent& extent) {
+  axis->setRange(log_range(extent));
+}
+
+std::vector<bool> overflowed(const std::vector<LayerStats>& layers, OverflowScope scope) {
+  std::vector<bool> flags(layers.size(), false);
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const LayerStats& s = layers[i];
+    flags[i] = scope == OverflowScope::any
+                   ? s.overflow
+                   : !std::isfinite(s.act_var) || (s.preact_var && !std::isfinite(*s.preact_var));
+  }
+  return flags;
+}
+
+QString layer_runs(const std::vector<LayerStats>& layers, const std::vector<bool>& flags) {
+  QStringList runs;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    if (!flags[i]) continue;
+    std::size_t j = i;
+    while (j + 1 < layers.size() && flags[j + 1]) ++j;
+    runs << (i == j ? QString::number(layers[i].layer)
+                    : QStringLiteral("%1–%2").arg(layers[i].layer).arg(layers[j].layer));
+    i = j;
+  }
+  return runs.join(QStringLiteral(", "));
+}
+
+bool mark_overflow_layers(QCustomPlot& plot, const std::vector<LayerStats>& layers,
+                          const std::vector<bool>& flags, const Theme& theme) {
+  QColor band_color = theme.overflow;
+  band_color.setAlpha(40);
+  bool labelled = false;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    if (!flags[i]) continue;
+    std::size_t j = i;
+    while (j + 1 < layers.size() && flags[j + 1]) ++j;
+    const double from = layers[i].layer - 0.5;
+    const double to = layers[j].layer + 0.5;
+    auto* band = new QCPItemRect(&plot);
+    for (QCPItemPosition* corner : {band->topLeft, band->bottomRight}) {
+      corner->setAxes(plot.xAxis, plot.yAxis);
+      corner->setAxisRect(plot.axisRect());
+      corner->setTypeX(QCPItemPosition::ptPlotCoords);
+      corner->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    }
+    band->topLeft->setCoords(from, 0.0);
+    band->bottomRight->setCoords(to, 1.0);
+    band->setPen(QPen(theme.overflow, 1.0, Qt::DashLine));
+    band->setBrush(QBrush(band_color));
+    if (!labelled) {
+      // One label, at the first run, inside the band unless the band is a sliver at the right.
+      const QCPRange range = plot.xAxis->range();
+      const bool near_right = from > range.lower + 0.7 * range.size();
+      auto* label = new QCPItemText(&plot);
+      label->position->setAxes(plot.xAxis, plot.yAxis);
+      label->position->setAxisRect(plot.axisRect());
+      label->position->setTypeX(QCPItemPosition::ptPlotCoords);
+      label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+      label->position->setCoords(from, 0.02);
+      label->setPositionAlignment(Qt::AlignTop | (near_right ? Qt::AlignRight : Qt::AlignLeft));
+      label->setPadding(QMargins(5, 2, 5, 2));
+      QFont font = note_font(plot, theme);
+      font.setBold(true);
+      label->setFont(font);
+      label->setColor(theme.overflow);
+      label->setText(
+          QStringLiteral("overflow (Inf/NaN): layers %1").arg(layer_runs(layers, flags)));
+      labelled = true;
+    }
+    i = j;
+  }
+  return labelled;
+}
+
+QCPItemText* add_corner_text(QCustomPlot& plot, const QString& text, const Theme& theme,
+                             Qt::Alignment corner, const QColor& color, QCPItemText* below) {
+  auto* item = new QCPItemText(&plot);
+  if (below != nullptr) {
+    const bool left = (below->positionAlignment() & Qt::AlignLeft) != 0;
+    item->position->setParentAnchor(left ? below->bottomLeft : below->bottomRight);
+    item->position->setType(QCPItemPosition::ptAbsolute);
+    item->position->setCoords(0, 4);
+    item->setPositionAlignment(Qt::AlignTop | (left ? Qt::AlignLeft : Qt::AlignRight));
+  } else {
+    item->position->setAxisRect(plot.axisRect());
+    item->position->setType(QCPItemPosition::ptAxisRectRatio);
+    item->position->setCoords((corner & Qt::AlignLeft) ? 0.01 : 0.99,
+                              (corner & Qt::AlignTop) ? 0.015 : 0.985);
+    item->setPositionAlignment(corner);
+  }
+  item->setTextAlignment(Qt::AlignLeft);
+  item->setFont(note_font(plot, theme));
+  item->setColor(color);
+  QColor brush = theme.background;
+  brush.setAlpha(215);
+  item->setBrush(QBrush(brush));
+  item->setPen(QPen(theme.grid, 1.0));
+  item->setPadding(QMargins(6, 4, 6, 4));
+  item->setText(text);
+  return item;
+}
+
+QCPItemText* add_overflow_note(QCustomPlot& plot, const QString& text, const Theme& theme,
+                               Qt::Alignment corner, QCPItemText* below) {
+  QCPItemText* item = add_corner_text(plot, text, theme, corner, theme.overflow, below);
+  item->setPen(QPen(theme.overflow, 1.0));
+  QFont font = item->font();
+  font.setBold(true);
+  item->setFont(font);
+  return item;
+}
+
+QCPItemStraightLine* add_vertical_line(QCustomPlot& plot, double x, const QPen& pen) {
+  auto* line = new QCPItemStraightLine(&plot);
+  for (QCPItemPosition* point : {line->point1, line->point2}) {
+    point->setAxes(plot.xAxis, plot.yAxis);
+    point->setAxisRect(plot.axisRect());
+    point->setTypeX(QCPItemPosition::ptPlotCoords);
+    point->setTypeY(QCPItemPosition::ptAxisRectRatio);
+  }
+  line->point1->setCoords(x, 0.0);
+  line->point2->setCoords(x, 1.0);
+  line->setPen(pen);
+  return line;
+}
+
+}  // namespace initscope::ui::detail
