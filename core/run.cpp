@@ -284,11 +284,14 @@ InitResolution resolve_init(const Config& config) {
         break;
       case GainSetting::Kind::automatic: {
         // kaiming's nonlinearity and a default to the network's activation and its parameter;
-        // PReLU is He et al.'s own case, leaky_relu's formula with a = its slope.
-        std::optional<Nonlinearity> nonlinearity = config.init.nonlinearity;
+        // PReLU is He et al.'s own case, leaky_relu's formula with a = its slope. The other
+        // schemes take torch's gain of the activation itself (none for PReLU: empirical).
+        std::optional<Nonlinearity> nonlinearity =
+            kaiming ? config.init.nonlinearity : std::nullopt;
         if (!nonlinearity) {
-          nonlinearity = activation.kind == Activation::prelu ? Nonlinearity::leaky_relu
-                                                              : torch_nonlinearity(activation.kind);
+          nonlinearity = kaiming && activation.kind == Activation::prelu
+                             ? Nonlinearity::leaky_relu
+                             : torch_nonlinearity(activation.kind);
         }
         const double param = takes_param(activation.kind) ? activation.param : 0.0;
         if (kaiming && nonlinearity) {

@@ -22,6 +22,7 @@
 #include <QSpinBox>
 #include <QStatusBar>
 
+#include "core/compare.h"
 #include "core/config_io.h"
 #include "core/error.h"
 #include "core/format.h"
@@ -29,6 +30,7 @@
 #include "ui/atomic_write.h"
 #include "ui/control_panel.h"
 #include "ui/export.h"
+#include "ui/export_dialog.h"
 #include "ui/plot_card.h"
 
 namespace initscope::ui {
@@ -53,16 +55,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   scroll->setWidget(panel_);
   scroll->setWidgetResizable(true);
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  auto* dock = new QDockWidget(tr("Experiment"), this);
-  dock->setObjectName(QStringLiteral("experiment_dock"));
-  dock->setWidget(scroll);
-  dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-  dock->setMinimumWidth(340);
-  addDockWidget(Qt::LeftDockWidgetArea, dock);
+  experiment_dock_ = new QDockWidget(tr("Experiment"), this);
+  experiment_dock_->setObjectName(QStringLiteral("experiment_dock"));
+  experiment_dock_->setWidget(scroll);
+  experiment_dock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  experiment_dock_->setMinimumWidth(340);
+  addDockWidget(Qt::LeftDockWidgetArea, experiment_dock_);
 
   buildPlots();
   buildMenus();
   buildStatusBar();
+  buildTeaching();
 
   debounce_.setSingleShot(true);
   debounce_.setInterval(kDebounceMs);
@@ -124,6 +127,7 @@ void MainWindow::buildPlots() {
   connect(layer_spin_, &QSpinBox::valueChanged, this, [this](int layer) {
     view_.weight_layer = layer;
     refreshPlots();
+    updateInspector();
   });
   cards_[0]->controls()->addWidget(layer_slider_);
   cards_[0]->controls()->addWidget(layer_spin_);
@@ -159,7 +163,7 @@ void MainWindow::buildMenus() {
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
-  QMenu* view = menuBar()->addMenu(tr("&View"));
+  QMenu* view = view_menu_ = menuBar()->addMenu(tr("&View"));
   auto* themes = new QActionGroup(this);
   for (std::string_view name : canonical_names<ThemeName>()) {
     QAction* action = view->addAction(tr("%1 theme").arg(text_of(name)));
@@ -259,6 +263,8 @@ void MainWindow::onFinished(quint64, ResultPtr result, double milliseconds) {
   }
   panel_->showGainInUse(result_->init.gain, QString::fromStdString(result_->init.gain_source));
   refreshPlots();
+  updateInspector();
+  updatePresentationSummary();
   QString text = tr("%1 + %2, depth %3, width %4: %5 ms")
                      .arg(text_of(name_of(result_->config.activation.name)),
                           text_of(name_of(result_->config.init.scheme)))
@@ -280,7 +286,14 @@ void MainWindow::onFailed(quint64, const QString& message) {
 
 void MainWindow::refreshPlots() {
   if (!result_) return;
-  for (PlotCard* card : cards_) show_result(*card->plot(), card->kind(), *result_, view_, theme_);
+  Baseline baseline;
+  if (baseline_) {
+    baseline.result = baseline_.get();
+    baseline.label = QString::fromStdString(difference_label(baseline_->config, result_->config));
+  }
+  for (PlotCard* card : cards_) {
+    show_result(*card->plot(), card->kind(), *result_, view_, theme_, baseline);
+  }
 }
 
 void MainWindow::applyTheme(ThemeName name) {
@@ -299,6 +312,7 @@ void MainWindow::enlarge(PlotCard* card, bool enlarged) {
 void MainWindow::keyPressEvent(QKeyEvent* event) {
   if (event->key() == Qt::Key_Escape) {
     for (PlotCard* card : cards_) enlarge(card, false);
+    if (presentation_action_->isChecked()) presentation_action_->trigger();
     return;
   }
   QMainWindow::keyPressEvent(event);
@@ -364,21 +378,20 @@ bool MainWindow::saveTo(const QString& path) {
 
 void MainWindow::exportDialog() {
   if (!result_) return;
-  const QString dir = QFileDialog::getExistingDirectory(this, tr("Export plots into"));
-  if (dir.isEmpty()) return;
-  ExportOptions options;
-  options.formats = {ExportFormat::png, ExportFormat::svg, ExportFormat::pdf, ExportFormat::csv};
-  options.theme = theme_.name;
+  ExportDialog dialog(this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  ExportOptions options = dialog.options();
   options.view = view_;
   QApplication::setOverrideCursor(Qt::WaitCursor);
-  const ExportReport report = export_result(*result_, dir, options);
+  const ExportReport report = export_result(*result_, dialog.directory(), options);
   QApplication::restoreOverrideCursor();
   if (!report.ok()) {
     QMessageBox::warning(this, tr("Export failed"), report.error);
     return;
   }
-  statusBar()->showMessage(tr("Exported %1 files into %2").arg(report.written.size()).arg(dir),
-                           6000);
+  dialog.remember();
+  statusBar()->showMessage(
+      tr("Exported %1 files into %2").arg(report.written.size()).arg(dialog.directory()), 6000);
 }
 
 void MainWindow::setCurrentFile(const QString& path) {

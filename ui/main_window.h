@@ -10,11 +10,15 @@
 #include <QTimer>
 
 #include "core/config.h"
+#include "ui/lesson_panel.h"
 #include "ui/plots.h"
 #include "ui/run_controller.h"
 #include "ui/theme.h"
 
+class QAction;
 class QCheckBox;
+class QDockWidget;
+class QToolBar;
 class QCustomPlot;
 class QLabel;
 class QMenu;
@@ -25,6 +29,7 @@ class QSpinBox;
 namespace initscope::ui {
 
 class ControlPanel;
+class InspectorPanel;
 class PlotCard;
 
 class MainWindow : public QMainWindow {
@@ -42,8 +47,19 @@ class MainWindow : public QMainWindow {
   /// Shows and runs a config.
   void setConfig(const Config& config);
 
+  /// Loads a lesson's experiment and shows its text (answer hidden).
+  void openLesson(int index);
+  const std::vector<BuiltinLesson>& lessons() const { return lessons_; }
+  /// Compare mode: pins the current run as the baseline drawn dashed in every plot, or clears it.
+  void setBaselinePinned(bool pinned);
+  ResultPtr baseline() const { return baseline_; }
+  /// Presentation mode: full screen, the control panel folded behind a compact bar.
+  void setPresentationMode(bool on);
+
   // For tests and the export menu.
   ControlPanel* controlPanel() const { return panel_; }
+  InspectorPanel* inspector() const { return inspector_; }
+  LessonPanel* lessonPanel() const { return lesson_panel_; }
   RunController* runner() const { return runner_; }
   QCustomPlot* plot(PlotKind kind) const;
   ResultPtr result() const { return result_; }
@@ -57,6 +73,9 @@ class MainWindow : public QMainWindow {
   void buildPlots();
   void buildMenus();
   void buildStatusBar();
+  void buildTeaching();  // main_window_teaching.cpp: lessons, inspector, compare, presentation
+  void updateInspector();
+  void updatePresentationSummary();
   void restoreSettings();
   void saveSettings() const;
 
@@ -92,7 +111,21 @@ class MainWindow : public QMainWindow {
   QCheckBox* preactivations_ = nullptr;
   QCheckBox* ratio_ = nullptr;
   QMenu* recent_menu_ = nullptr;
+  QMenu* view_menu_ = nullptr;
   QString current_file_;
+
+  QDockWidget* experiment_dock_ = nullptr;
+  QDockWidget* lesson_dock_ = nullptr;
+  QDockWidget* inspector_dock_ = nullptr;
+  LessonPanel* lesson_panel_ = nullptr;
+  InspectorPanel* inspector_ = nullptr;
+  std::vector<BuiltinLesson> lessons_;
+  int current_lesson_ = -1;
+  ResultPtr baseline_;
+  QAction* pin_action_ = nullptr;
+  QAction* presentation_action_ = nullptr;
+  QToolBar* presentation_bar_ = nullptr;
+  QLabel* presentation_summary_ = nullptr;
 };
 
 }  // namespace initscope::ui

@@ -1,7 +1,11 @@
 #include "ui/plot_card.h"
 
+#include "ui/export_dialog.h"
+
 #include <qcustomplot.h>
+#include <QContextMenuEvent>
 #include <QHBoxLayout>
+#include <QMenu>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -41,6 +45,14 @@ PlotCard::PlotCard(PlotKind kind, QWidget* parent) : QFrame(parent), kind_(kind)
 void PlotCard::setEnlarged(bool enlarged) {
   const QSignalBlocker blocker(enlarge_);
   enlarge_->setChecked(enlarged);
+}
+
+void PlotCard::contextMenuEvent(QContextMenuEvent* event) {
+  QMenu menu(this);
+  menu.addAction(tr("Copy Image"), this, [this] { copy_plot_to_clipboard(*plot_); });
+  menu.addAction(enlarge_->isChecked() ? tr("Show All Plots") : tr("Enlarge"), enlarge_,
+                 &QToolButton::toggle);
+  menu.exec(event->globalPos());
 }
 
 void PlotCard::mouseDoubleClickEvent(QMouseEvent* event) {

@@ -30,6 +30,7 @@ class PlotCard : public QFrame {
 
  protected:
   void mouseDoubleClickEvent(QMouseEvent* event) override;
+  void contextMenuEvent(QContextMenuEvent* event) override;
 
  private:
   PlotKind kind_;

@@ -40,7 +40,7 @@ void setup_plot(QCustomPlot& plot, PlotKind kind, const Theme& theme) {
 }
 
 void show_result(QCustomPlot& plot, PlotKind kind, const Result& result, const PlotView& view,
-                 const Theme& theme) {
+                 const Theme& theme, const Baseline& baseline) {
   switch (kind) {
     case PlotKind::weights:
       detail::show_weights(plot, result, view, theme);
@@ -54,6 +54,9 @@ void show_result(QCustomPlot& plot, PlotKind kind, const Result& result, const P
     case PlotKind::gradients:
       detail::show_gradients(plot, result, view, theme);
       break;
+  }
+  if (baseline.result != nullptr) {
+    detail::show_baseline(plot, kind, *baseline.result, baseline.label, view, theme);
   }
   plot.replot(QCustomPlot::rpQueuedReplot);
 }

@@ -12,6 +12,8 @@
 //   variance:    QCPGraph "preact_var" and "act_var" over the layer index, log y.
 //   gradients:   QCPGraph "grad_act_var" (left axis, log), and on the right axis (log)
 //                "grad_weight_std" or "grad_data_ratio" as PlotView says.
+//   baseline:    the same series of the pinned run, named "baseline <name>" (weights: a step
+//                graph "baseline weights"; activations: up to 8 "baseline layer N" curves).
 // Points whose value is not finite or not positive (on a log axis) are left out, never handed
 // to an axis; overflowed layers are marked with an "overflow" label in the theme's overflow color.
 
@@ -50,6 +52,12 @@ struct PlotView {
   bool operator==(const PlotView&) const = default;
 };
 
+/// A pinned earlier run, drawn dashed and muted beside the current one (compare mode).
+struct Baseline {
+  const Result* result = nullptr;  // none: no baseline
+  QString label;                   // what differs, e.g. "gain 1.67 → 1.0"
+};
+
 /// "Weights", "Activations", "Variance vs depth", "Gradient flow".
 QString plot_title(PlotKind kind);
 
@@ -57,9 +65,10 @@ QString plot_title(PlotKind kind);
 /// cursor). Call once per plot widget, and again when the theme changes.
 void setup_plot(QCustomPlot& plot, PlotKind kind, const Theme& theme);
 
-/// Replaces the plot's data with the result's and rescales the axes to it. Queues one replot
-/// (rpQueuedReplot), so several updates merge into one paint.
+/// Replaces the plot's data with the result's (and the baseline's, named "baseline <series>") and
+/// rescales the axes to both. Queues one replot (rpQueuedReplot), so several updates merge into
+/// one paint.
 void show_result(QCustomPlot& plot, PlotKind kind, const Result& result, const PlotView& view,
-                 const Theme& theme);
+                 const Theme& theme, const Baseline& baseline = {});
 
 }  // namespace initscope::ui

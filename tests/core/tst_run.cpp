@@ -208,6 +208,11 @@ class TestRun : public QObject {
     // PReLU is He et al.'s case: leaky_relu's formula with a = the slope (0.25).
     add("kaiming prelu", Activation::prelu, Scheme::kaiming_normal, none,
         std::sqrt(2.0 / (1 + 0.25 * 0.25)), R"(calculate_gain("leaky_relu", 0.25))");
+    // Outside kaiming, torch has no gain for prelu: the empirical one, √(2/(1 + 0.25²)) too, as
+    // E[prelu(z)²] = (1 + s²)/2 for z ~ N(0,1).
+    add("xavier prelu", Activation::prelu, Scheme::xavier_normal, none,
+        std::sqrt(2.0 / (1 + 0.25 * 0.25)),
+        "empirical gain of prelu (torch's calculate_gain has none)");
     // No torch gain for gelu: the empirical one (1.5335… by the quadrature tests).
     add("xavier gelu", Activation::gelu, Scheme::xavier_uniform, none, 1.5335304411955,
         "empirical gain of gelu (torch's calculate_gain has none)");
@@ -242,6 +247,8 @@ class TestRun : public QObject {
     c.init.gain = {};
     c.init.nonlinearity = Nonlinearity::relu;  // explicit, whatever the activation
     QCOMPARE(*resolve_init(c).gain, std::sqrt(2.0));
+    c.init.scheme = Scheme::xavier_uniform;  // init.nonlinearity is kaiming's: tanh's gain here
+    QCOMPARE(*resolve_init(c).gain, 5.0 / 3);
     c.init.scheme = Scheme::normal;
     c.init.gain = {GainSetting::Kind::value, 3};
     QVERIFY(!resolve_init(c).gain.has_value());

@@ -3,15 +3,19 @@
 // a bad file leaves the experiment as it was.
 #include <qcustomplot.h>
 #include <QApplication>
+#include <QDockWidget>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QToolBar>
 #include <QtTest>
 
 #include "core/run.h"
 #include "ui/control_panel.h"
+#include "ui/inspector_panel.h"
 #include "ui/main_window.h"
 
 using namespace initscope;
@@ -110,6 +114,78 @@ class TestMainWindow : public QObject {
     window->close();
     delete window;  // cancels the run at its next layer and joins the worker
     QVERIFY(true);
+  }
+
+  void compare_mode_across_depths() {
+    MainWindow window;
+    window.setConfig(small());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.runner()->busy() && window.result(), 30000);
+    window.setBaselinePinned(true);
+    QVERIFY(window.baseline());
+    Config deeper = small();
+    deeper.network.depth = 9;
+    window.setConfig(deeper);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.runner()->busy() && window.result()->config == deeper, 30000);
+    QCustomPlot* variance = window.plot(PlotKind::variance);
+    QCPGraph* pinned = graph_named(variance, "baseline act_var");
+    QCPGraph* current = graph_named(variance, "act_var");
+    QVERIFY(pinned && current);
+    QCOMPARE(pinned->data()->size(), 7);    // layers 0..6 of the baseline
+    QCOMPARE(current->data()->size(), 10);  // layers 0..9 now
+    QVERIFY(pinned->pen().style() == Qt::DashLine);
+    QVERIFY(variance->xAxis->range().contains(9));
+    QStringList legend;
+    for (int i = 0; i < variance->legend->itemCount(); ++i)
+      legend << variance->legend->item(i)->objectName();
+    QVERIFY2(legend.contains("baseline (dashed): depth 6 → 9"), qPrintable(legend.join(" | ")));
+    QVERIFY(graph_named(window.plot(PlotKind::gradients), "baseline grad_act_var"));
+    QVERIFY(graph_named(window.plot(PlotKind::weights), "baseline weights"));
+    QVERIFY(graph_named(window.plot(PlotKind::activations), "baseline layer 6"));
+    window.setBaselinePinned(false);
+    QVERIFY(!graph_named(window.plot(PlotKind::variance), "baseline act_var"));
+  }
+
+  void presentation_mode() {
+    MainWindow window;
+    window.show();
+    auto* dock = window.findChild<QDockWidget*>(QStringLiteral("experiment_dock"));
+    auto* bar = window.findChild<QToolBar*>(QStringLiteral("presentation_bar"));
+    QVERIFY(dock && bar);
+    QVERIFY(dock->isVisible() && !bar->isVisible());
+    window.setPresentationMode(true);
+    QVERIFY(!dock->isVisible() && bar->isVisible());
+    window.setPresentationMode(false);
+    QVERIFY(dock->isVisible() && !bar->isVisible());
+  }
+
+  void every_lesson_loads() {
+    MainWindow window;
+    QVERIFY(window.lessons().size() >= 10);
+    for (int i = 0; i < static_cast<int>(window.lessons().size()); ++i) {
+      window.openLesson(i);
+      const Config& expected = window.lessons()[static_cast<std::size_t>(i)].lesson.config;
+      QCOMPARE(window.controlPanel()->config(), expected);
+      QTRY_VERIFY_WITH_TIMEOUT(
+          !window.runner()->busy() && window.result() && window.result()->config == expected,
+          60000);
+      QVERIFY(!window.lessonPanel()->answerShown());
+      auto* reveal = window.lessonPanel()->findChild<QPushButton*>(QStringLiteral("reveal_answer"));
+      QVERIFY(reveal);
+      QTest::mouseClick(reveal, Qt::LeftButton);
+      QVERIFY(window.lessonPanel()->answerShown());
+    }
+  }
+
+  void inspector_follows_the_run() {
+    MainWindow window;
+    Config c = small();
+    c.activation.name = Activation::relu;
+    c.init.scheme = Scheme::kaiming_normal;
+    window.setConfig(c);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !window.runner()->busy() && window.result() && window.result()->config == c, 30000);
+    QVERIFY2(window.inspector()->torchCode().contains("kaiming_normal_"),
+             qPrintable(window.inspector()->torchCode()));
   }
 
   void bad_file_keeps_the_experiment() {

@@ -22,6 +22,7 @@ class LegendEntry : public QCPAbstractLegendItem {
  public:
   LegendEntry(QCPLegend* legend, QCPGraph* graph, QString text)
       : QCPAbstractLegendItem(legend), graph_(graph), text_(std::move(text)) {
+    setObjectName(text_);  // what the entry says, for tests and accessibility
     // Items clip to their rect, which is one font height: descenders such as "_" need a margin.
     setMargins(QMargins(0, 1, 0, 3));
   }

@@ -44,6 +44,11 @@ void setup_gradients(QCustomPlot& plot, const Theme& theme);
 void show_gradients(QCustomPlot& plot, const Result& result, const PlotView& view,
                     const Theme& theme);
 
+/// The pinned run's series over the current ones, dashed and muted; axes widened to both
+/// (ui/plots/baseline.cpp).
+void show_baseline(QCustomPlot& plot, PlotKind kind, const Result& baseline, const QString& label,
+                   const PlotView& view, const Theme& theme);
+
 // --- look and layout (common.cpp) ----------------------------------------------------------------
 
 QFont tick_font(const QCustomPlot& plot, const Theme& theme);
