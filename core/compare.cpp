@@ -85,7 +85,10 @@ std::vector<std::string> config_differences(const Config& before, const Config& 
     const std::string new_text = y ? y->text : "default";
     if (old_text == new_text) continue;
     if (key.section == "init" && key.key == "gain") {
-      out.push_back("gain " + gain_text(before) + " → " + gain_text(after));
+      // The values in use; where they agree, the settings that changed (auto → 1.0).
+      const std::string from = gain_text(before), to = gain_text(after);
+      out.push_back(from != to ? "gain " + from + " → " + to
+                               : "gain " + old_text + " → " + new_text);
     } else {
       out.push_back(label_of(key) + " " + old_text + " → " + new_text);
     }

@@ -85,6 +85,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(runner_, &RunController::failed, this, &MainWindow::onFailed);
 
   restoreSettings();
+  lesson_dock_->hide();  // restoreState may show it, but no lesson is open yet
   startRun();
 }
 

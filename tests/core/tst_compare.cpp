@@ -17,6 +17,8 @@ class TestCompare : public QObject {
     // Default tanh + xavier_uniform: auto gain = calculate_gain("tanh") = 5/3.
     QTest::newRow("manual gain") << "gain"
                                  << "gain 1.67 → 1.0";
+    QTest::newRow("same gain, other setting") << "gain_same"
+                                              << "gain auto → 1.0";
     QTest::newRow("depth") << "depth"
                            << "depth 20 → 30";
     QTest::newRow("activation") << "activation"
@@ -35,10 +37,17 @@ class TestCompare : public QObject {
   void differences() {
     QFETCH(QString, change);
     QFETCH(QString, expected);
-    const Config before;
+    Config before;
+    if (change == "gain_same") before.activation.name = Activation::sigmoid;
     Config after = before;
     if (change == "gain") after.init.gain = {GainSetting::Kind::value, 1.0};
     if (change == "depth") after.network.depth = 30;
+    if (change == "gain_same") {  // sigmoid's auto gain is 1: only the setting differs
+      after.init.gain = {GainSetting::Kind::value, 1.0};
+    }
+    if (change == "gain_same") {  // sigmoid's auto gain is 1: only the setting differs
+      after.init.gain = {GainSetting::Kind::value, 1.0};
+    }
     if (change == "activation") after.activation.name = Activation::relu;
     if (change == "norm") {
       after.norm.name = Norm::group;

@@ -77,9 +77,18 @@ QString row(const Result& r, int l) {
       .arg(s.grad_weight_std.value_or(-1));
 }
 
+// One thread: the results are the same for any thread count (SPEC section 6), and on a machine
+// shared with a parallel build, OpenMP threads waiting on each other can make these small runs
+// many times slower.
+Result run_serial(const Config& c) {
+  RunOptions options;
+  options.threads = 1;
+  return run(c, options);
+}
+
 Result run_variant(Config c, const std::function<void(Config&)>& change) {
   change(c);
-  return run(c);
+  return run_serial(c);
 }
 
 // ReLU-like layers of width n: the variance a layer passes on is itself random, with a relative
@@ -603,7 +612,7 @@ class TestLessons : public QObject {
     const int seeds = extra_seeds();
     for (int i = 0; i <= seeds; ++i) {
       if (i > 0) config.seed = 1000 + static_cast<std::uint64_t>(i);
-      const Result result = run(config);
+      const Result result = run_serial(config);
       QVERIFY2(result.warnings.empty(), result.warnings.empty() ? "" : result.warnings[0].c_str());
       it->second(config, result);
       if (QTest::currentTestFailed()) return;

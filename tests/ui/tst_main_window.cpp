@@ -134,10 +134,15 @@ class TestMainWindow : public QObject {
     QCOMPARE(current->data()->size(), 10);  // layers 0..9 now
     QVERIFY(pinned->pen().style() == Qt::DashLine);
     QVERIFY(variance->xAxis->range().contains(9));
-    QStringList legend;
-    for (int i = 0; i < variance->legend->itemCount(); ++i)
+    QStringList legend, notes;
+    for (int i = 0; i < variance->legend->itemCount(); ++i) {
       legend << variance->legend->item(i)->objectName();
-    QVERIFY2(legend.contains("baseline (dashed): depth 6 → 9"), qPrintable(legend.join(" | ")));
+    }
+    for (int i = 0; i < variance->itemCount(); ++i) {
+      if (auto* text = qobject_cast<QCPItemText*>(variance->item(i))) notes << text->text();
+    }
+    QVERIFY2(legend.contains("baseline (dashed)"), qPrintable(legend.join(" | ")));
+    QVERIFY2(notes.contains("baseline (dashed): depth 6 → 9"), qPrintable(notes.join(" | ")));
     QVERIFY(graph_named(window.plot(PlotKind::gradients), "baseline grad_act_var"));
     QVERIFY(graph_named(window.plot(PlotKind::weights), "baseline weights"));
     QVERIFY(graph_named(window.plot(PlotKind::activations), "baseline layer 6"));

@@ -142,7 +142,9 @@ void show_baseline(QCustomPlot& plot, PlotKind kind, const Result& baseline, con
       layer_series(
           plot, plot.yAxis, QStringLiteral("preact_var"), theme.secondary, baseline,
           [](const LayerStats& s) { return s.preact_var; }, theme);
-      add_legend_entry(plot, act, caption(label));
+      add_legend_entry(plot, act, QStringLiteral("baseline (dashed)"));
+      add_corner_text(plot, caption(label), theme, Qt::AlignBottom | Qt::AlignRight,
+                      theme.foreground);
       fit_log_axis(plot, plot.yAxis);
       break;
     }
@@ -159,7 +161,9 @@ void show_baseline(QCustomPlot& plot, PlotKind kind, const Result& baseline, con
             plot, plot.yAxis2, QStringLiteral("grad_weight_std"), theme.secondary, baseline,
             [](const LayerStats& s) { return s.grad_weight_std; }, theme);
       }
-      add_legend_entry(plot, grad, caption(label));
+      add_legend_entry(plot, grad, QStringLiteral("baseline (dashed)"));
+      add_corner_text(plot, caption(label), theme, Qt::AlignBottom | Qt::AlignRight,
+                      theme.foreground);
       fit_log_axis(plot, plot.yAxis);
       fit_log_axis(plot, plot.yAxis2);
       break;
