@@ -13,6 +13,10 @@ std::string field(const std::optional<double>& value) {
   return value ? format_number(*value) : std::string();
 }
 
+const char* status_of(const LayerStats& s) {
+  return s.overflow ? "overflow" : "ok";
+}
+
 std::vector<std::string> csv_fields(const LayerStats& s) {
   return {std::to_string(s.layer),
           field(s.weight_mean),
@@ -30,7 +34,7 @@ std::vector<std::string> csv_fields(const LayerStats& s) {
           field(s.grad_preact_var),
           field(s.grad_weight_std),
           field(s.grad_data_ratio),
-          s.overflow ? "overflow" : "ok"};
+          status_of(s)};
 }
 
 json::Value optional_number(const std::optional<double>& value) {
@@ -86,7 +90,6 @@ json::Value law_value(const Law& law) {
 
 json::Value layer_value(const LayerStats& s, const LayerHistograms& h) {
   json::Value v = json::Value::object();
-  const std::vector<std::string> fields = csv_fields(s);
   v.set("layer", json::Value::integer(s.layer));
   // The numeric columns from their values (not their CSV text), null where empty.
   const std::optional<double> numbers[] = {
@@ -96,7 +99,7 @@ json::Value layer_value(const LayerStats& s, const LayerHistograms& h) {
   for (std::size_t i = 0; i < std::size(numbers); ++i) {
     v.set(kStatsColumns[i + 1], optional_number(numbers[i]));
   }
-  v.set("status", json::Value::string(fields.back()));
+  v.set("status", json::Value::string(status_of(s)));
   json::Value histograms = json::Value::object();
   histograms.set("weights", h.weights ? histogram_value(*h.weights) : json::Value::null());
   histograms.set("preactivations",
@@ -197,8 +200,7 @@ std::string stats_table(const Result& result) {
     const double share = s.act_saturated_frac.value_or(s.act_zero_frac);
     text += std::string(layer) + cell(s.weight_std) + cell(s.preact_var) + cell(s.act_var) +
             cell(100 * share, "%11.1f") + "  " + cell(s.grad_act_var) + " " +
-            cell(s.grad_weight_std) + cell(s.grad_data_ratio) + "  " +
-            (s.overflow ? "overflow" : "ok") + "\n";
+            cell(s.grad_weight_std) + cell(s.grad_data_ratio) + "  " + status_of(s) + "\n";
   }
   return text;
 }

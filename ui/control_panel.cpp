@@ -1,4 +1,5 @@
 #include "ui/control_panel.h"
+#include "ui/text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -27,16 +28,12 @@ namespace {
 
 using Items = std::vector<std::pair<QString, int>>;
 
-QString text_of(std::string_view s) {
-  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
-
 template <typename E, typename Keep>
 Items enum_items(Keep keep) {
   Items items;
   for (std::string_view name : canonical_names<E>()) {
     const E value = *find_by_name<E>(name);
-    if (keep(value)) items.emplace_back(text_of(name), static_cast<int>(value));
+    if (keep(value)) items.emplace_back(to_qstring(name), static_cast<int>(value));
   }
   return items;
 }

@@ -19,6 +19,7 @@
 #include <QVBoxLayout>
 
 #include "ui/control_panel_impl.h"
+#include "ui/text.h"
 
 namespace initscope::ui {
 
@@ -96,7 +97,7 @@ void PanelImpl::build_network(QVBoxLayout* column) {
          "torch.nn.init.uniform_(b, −1/√fan_in, 1/√fan_in)) or constant "
          "(torch.nn.init.constant_(b, val))"));
   for (const auto& [kind, name] : EnumNames<BiasInit::Kind>::table) {
-    bias_init_->addItem(QString::fromLatin1(name.data(), qsizetype(name.size())), int(kind));
+    bias_init_->addItem(to_qstring(name), int(kind));
   }
   connect(bias_init_, &QComboBox::currentIndexChanged, this, [this] {
     const auto kind = static_cast<BiasInit::Kind>(bias_init_->currentData().toInt());

@@ -13,6 +13,7 @@
 
 #include "ui/control_panel_impl.h"
 #include "ui/control_panel_schemes.h"
+#include "ui/text.h"
 
 namespace initscope::ui {
 
@@ -68,7 +69,7 @@ void PanelImpl::build_init(QVBoxLayout* column) {
          "auto: torch.nn.init.calculate_gain(activation) where torch defines it, else the "
          "empirical gain.\nempirical: 1/√E[φ(z)²], z ~ N(0, 1).\nmanual: the number below."));
   for (const auto& [kind, name] : EnumNames<GainSetting::Kind>::table) {
-    gain_mode_->addItem(QString::fromLatin1(name.data(), qsizetype(name.size())), int(kind));
+    gain_mode_->addItem(to_qstring(name), int(kind));
   }
   connect(gain_mode_, &QComboBox::currentIndexChanged, this, [this] {
     const auto kind = static_cast<GainSetting::Kind>(gain_mode_->currentData().toInt());

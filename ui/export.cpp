@@ -1,4 +1,5 @@
 #include "ui/export.h"
+#include "ui/text.h"
 
 #include <map>
 #include <memory>
@@ -142,7 +143,7 @@ ExportReport export_result(const Result& result, const QString& dir, const Expor
   };
 
   for (ExportFormat format : options.formats) {
-    const QString extension = QString::fromLatin1(name_of(format).data(), name_of(format).size());
+    const QString extension = to_qstring(name_of(format));
     if (format == ExportFormat::csv) {
       if (!save(QStringLiteral("stats.csv"), bytes_of(stats_csv(result))) ||
           !save(QStringLiteral("histograms.csv"), bytes_of(histograms_csv(result)))) {
@@ -152,7 +153,7 @@ ExportReport export_result(const Result& result, const QString& dir, const Expor
     }
     for (PlotKind kind : options.plots) {
       const Layout layout{{{plot_of(kind), QPoint(0, 0)}}, options.size};
-      const QString name = QString::fromLatin1(name_of(kind).data(), name_of(kind).size());
+      const QString name = to_qstring(name_of(kind));
       if (!save(name + "." + extension, encode(format, layout, theme, plot_title(kind)))) {
         return report;
       }

@@ -1,4 +1,5 @@
 #include "ui/export_dialog.h"
+#include "ui/text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -60,10 +61,6 @@ constexpr double kMinCm = 0.1;
 constexpr double kMaxCm = 400;
 
 const QString kGroup = QStringLiteral("export/");
-
-QString text_of(std::string_view s) {
-  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 int px_from_cm(double cm, int dpi) {
   return static_cast<int>(std::lround(cm * dpi / kCmPerInch));
@@ -156,7 +153,7 @@ std::optional<double> read_number(const QSettings& settings, const QString& key,
 template <typename E>
 QStringList names_of(const std::vector<E>& values) {
   QStringList names;
-  for (E value : values) names << text_of(name_of(value));
+  for (E value : values) names << to_qstring(name_of(value));
   return names;
 }
 
@@ -181,7 +178,7 @@ void ExportDialog::build() {
   for (std::string_view name : canonical_names<PlotKind>()) {
     const PlotKind kind = parse_name<PlotKind>(name);
     auto* box = new QCheckBox(plot_title(kind));
-    box->setObjectName("plot_" + text_of(name));
+    box->setObjectName("plot_" + to_qstring(name));
     const int i = static_cast<int>(plot_boxes_.size());
     plot_grid->addWidget(box, i / 2, i % 2);
     plot_boxes_.emplace_back(kind, box);
@@ -196,9 +193,9 @@ void ExportDialog::build() {
   for (std::string_view name : canonical_names<ExportFormat>()) {
     const ExportFormat format = parse_name<ExportFormat>(name);
     const bool is_data = format == ExportFormat::csv;
-    auto* box =
-        new QCheckBox(is_data ? tr("data (CSV of stats and histograms)") : text_of(name).toUpper());
-    box->setObjectName("format_" + text_of(name));
+    auto* box = new QCheckBox(is_data ? tr("data (CSV of stats and histograms)")
+                                      : to_qstring(name).toUpper());
+    box->setObjectName("format_" + to_qstring(name));
     if (format == ExportFormat::pdf) {
       // export_result lays a PDF page out at 72 dpi, so a size chosen in cm is not the page's.
       box->setToolTip(tr("A PDF page has as many points as the plot has pixels"));
@@ -333,11 +330,11 @@ void ExportDialog::remember() const {
   settings.setValue(kGroup + "plots", names_of(chosen.plots));
   settings.setValue(kGroup + "figure", chosen.figure);
   settings.setValue(kGroup + "formats", names_of(chosen.formats));
-  settings.setValue(kGroup + "unit", text_of(name_of(current_enum<SizeUnit>(unit_))));
+  settings.setValue(kGroup + "unit", to_qstring(name_of(current_enum<SizeUnit>(unit_))));
   settings.setValue(kGroup + "width", width_->value());
   settings.setValue(kGroup + "height", height_->value());
   settings.setValue(kGroup + "dpi", dpi_->value());
-  settings.setValue(kGroup + "theme", text_of(name_of(chosen.theme)));
+  settings.setValue(kGroup + "theme", to_qstring(name_of(chosen.theme)));
   settings.setValue(kGroup + "directory", directory());
 }
 

@@ -1,4 +1,5 @@
 #include "ui/main_window.h"
+#include "ui/text.h"
 
 #include <qcustomplot.h>
 #include <QActionGroup>
@@ -40,10 +41,6 @@ constexpr int kDebounceMs = 40;    // one run per 40 ms of dragging a slider at 
 constexpr int kBusyDelayMs = 200;  // quicker runs show no busy indicator
 constexpr int kMaxRecent = 8;
 const QString kJsonFilter = QStringLiteral("InitScope experiments (*.json);;All files (*)");
-
-QString text_of(std::string_view s) {
-  return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
 
 }  // namespace
 
@@ -167,16 +164,16 @@ void MainWindow::buildMenus() {
   QMenu* view = view_menu_ = menuBar()->addMenu(tr("&View"));
   auto* themes = new QActionGroup(this);
   for (std::string_view name : canonical_names<ThemeName>()) {
-    QAction* action = view->addAction(tr("%1 theme").arg(text_of(name)));
+    QAction* action = view->addAction(tr("%1 theme").arg(to_qstring(name)));
     action->setCheckable(true);
-    action->setData(text_of(name));
+    action->setData(to_qstring(name));
     themes->addAction(action);
     connect(action, &QAction::triggered, this,
             [this, name] { applyTheme(parse_name<ThemeName>(name)); });
   }
   connect(view, &QMenu::aboutToShow, this, [this, themes] {
     for (QAction* action : themes->actions()) {
-      action->setChecked(action->data().toString() == text_of(name_of(theme_.name)));
+      action->setChecked(action->data().toString() == to_qstring(name_of(theme_.name)));
     }
   });
 
@@ -230,7 +227,7 @@ void MainWindow::saveSettings() const {
   QSettings settings;
   settings.setValue("window/geometry", saveGeometry());
   settings.setValue("window/state", saveState());
-  settings.setValue("view/theme", text_of(name_of(theme_.name)));
+  settings.setValue("view/theme", to_qstring(name_of(theme_.name)));
   settings.setValue("experiment/config", QString::fromStdString(config_to_json(panel_->config())));
   settings.setValue("experiment/file", current_file_);
   settings.setValue("experiment/modified", isWindowModified());
@@ -267,8 +264,8 @@ void MainWindow::onFinished(quint64, ResultPtr result, double milliseconds) {
   updateInspector();
   updatePresentationSummary();
   QString text = tr("%1 + %2, depth %3, width %4: %5 ms")
-                     .arg(text_of(name_of(result_->config.activation.name)),
-                          text_of(name_of(result_->config.init.scheme)))
+                     .arg(to_qstring(name_of(result_->config.activation.name)),
+                          to_qstring(name_of(result_->config.init.scheme)))
                      .arg(depth)
                      .arg(result_->config.network.width)
                      .arg(milliseconds, 0, 'f', 0);

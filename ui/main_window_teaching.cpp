@@ -16,6 +16,7 @@
 #include "ui/control_panel.h"
 #include "ui/inspector_panel.h"
 #include "ui/main_window.h"
+#include "ui/text.h"
 
 namespace initscope::ui {
 
@@ -127,9 +128,7 @@ void MainWindow::updatePresentationSummary() {
   if (!presentation_summary_ || !result_) return;
   const Config& c = result_->config;
   const std::string_view activation = name_of(c.activation.name), scheme = name_of(c.init.scheme);
-  QString text = QStringLiteral("  %1 + %2")
-                     .arg(QString::fromLatin1(activation.data(), qsizetype(activation.size())),
-                          QString::fromLatin1(scheme.data(), qsizetype(scheme.size())));
+  QString text = QStringLiteral("  %1 + %2").arg(to_qstring(activation), to_qstring(scheme));
   if (result_->init.gain) text += tr(", gain %1").arg(*result_->init.gain, 0, 'g', 4);
   text += tr(", depth %1, width %2  ").arg(c.network.depth).arg(c.network.width);
   presentation_summary_->setText(text);

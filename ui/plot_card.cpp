@@ -1,4 +1,5 @@
 #include "ui/plot_card.h"
+#include "ui/text.h"
 
 #include "ui/export_dialog.h"
 
@@ -13,7 +14,7 @@ namespace initscope::ui {
 
 PlotCard::PlotCard(PlotKind kind, QWidget* parent) : QFrame(parent), kind_(kind) {
   setFrameShape(QFrame::StyledPanel);
-  setObjectName(QString::fromLatin1(name_of(kind).data(), name_of(kind).size()));
+  setObjectName(to_qstring(name_of(kind)));
   // The plot draws its own title (exports need it), so the row holds only the plot's controls.
   setAccessibleName(plot_title(kind));
   controls_ = new QHBoxLayout;
