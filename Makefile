@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Build tools and libraries, as Debian/Ubuntu package names.
-PACKAGES := cmake ninja-build g++ make libomp-dev qt6-base-dev qt6-svg-dev libqcustomplot-dev \
+PACKAGES := cmake ninja-build g++ make qt6-base-dev qt6-svg-dev libqcustomplot-dev \
             libeigen3-dev libbenchmark-dev
 
 .PHONY: run test build configure deps bench clean
@@ -46,8 +46,11 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing; \
 	fi
 
+# Every benchmark, then issue 6's targets with the measured figure next to each goal. Extra arguments
+# for Google Benchmark go in BENCH_ARGS, e.g. make bench BENCH_ARGS=--benchmark_filter=sampling
+BENCH_ARGS ?=
 bench: build
-	$(BUILD_DIR)/bench/initscope_bench
+	$(BUILD_DIR)/bench/initscope_bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR)

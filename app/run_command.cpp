@@ -1,7 +1,5 @@
 #include "app/run_command.h"
 
-#include <omp.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +12,7 @@
 #include "core/config_io.h"
 #include "core/error.h"
 #include "core/format.h"
+#include "core/parallel.h"
 #include "core/report.h"
 #include "core/run.h"
 #include "ui/atomic_write.h"
@@ -143,9 +142,10 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   out << headline(result) << stats_table(result);
+  const int threads = parsed->options.threads > 0 ? parsed->options.threads : max_threads();
   char timing[96];
   std::snprintf(timing, sizeof timing, "loss %.6g; %.0f ms on %d thread%s\n", result.loss,
-                1000 * seconds, omp_get_max_threads(), omp_get_max_threads() == 1 ? "" : "s");
+                1000 * seconds, threads, threads == 1 ? "" : "s");
   out << timing;
   for (const std::string& warning : result.warnings)
     err << kPrefix << "warning: " << warning << "\n";

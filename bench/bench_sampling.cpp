@@ -1,58 +1,80 @@
-// Throughput of the samplers and of orthogonal init, in values (or matrices) per second.
+// Sampling throughput: the elementary laws (values per second) and every scheme on a 1024×1024
+// weight, with the thread count as the last argument.
 #include <benchmark/benchmark.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/parallel.h"
 #include "core/sampling.h"
 #include "core/schemes.h"
 
+namespace initscope::bench {
 namespace {
 
-using initscope::Generator;
+constexpr std::int64_t kValues = 1 << 22;
 
-void BM_Uniform(benchmark::State& state) {
-  std::vector<float> out(static_cast<std::size_t>(state.range(0)));
+void sample_law(benchmark::State& state, void (*fill)(std::vector<float>&, Generator&)) {
+  const ThreadLimit threads(static_cast<int>(state.range(0)));
+  std::vector<float> out(kValues);
   Generator gen(0);
   for (auto _ : state) {
-    initscope::fill_uniform(out, -1.0, 1.0, gen);
+    fill(out, gen);
     benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.counters["values/s"] = benchmark::Counter(static_cast<double>(kValues),
+                                                  benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void BM_Normal(benchmark::State& state) {
-  std::vector<float> out(static_cast<std::size_t>(state.range(0)));
+void scheme(benchmark::State& state, Scheme s) {
+  const ThreadLimit threads(static_cast<int>(state.range(0)));
+  Tensor w({1024, 1024});
   Generator gen(0);
+  InitArgs args;
+  if (s == Scheme::sparse) args.sparsity = 0.1;
   for (auto _ : state) {
-    initscope::fill_normal(out, 0.0, 1.0, gen);
-    benchmark::DoNotOptimize(out.data());
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-}
-
-void BM_TruncNormal(benchmark::State& state) {
-  std::vector<float> out(static_cast<std::size_t>(state.range(0)));
-  Generator gen(0);
-  for (auto _ : state) {
-    initscope::fill_trunc_normal(out, 0.0, 1.0, -2.0, 2.0, gen);
-    benchmark::DoNotOptimize(out.data());
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-}
-
-void BM_Orthogonal(benchmark::State& state) {
-  const auto n = state.range(0);
-  initscope::Tensor w({n, n});
-  Generator gen(0);
-  for (auto _ : state) {
-    initscope::initialize(w, initscope::Scheme::orthogonal, {}, gen);
+    initialize(w, s, args, gen);
     benchmark::DoNotOptimize(w.values().data());
+    benchmark::ClobberMemory();
   }
+  state.counters["values/s"] = benchmark::Counter(static_cast<double>(w.values().size()),
+                                                  benchmark::Counter::kIsIterationInvariantRate);
 }
 
-BENCHMARK(BM_Uniform)->Arg(1 << 20)->UseRealTime();
-BENCHMARK(BM_Normal)->Arg(1 << 20)->UseRealTime();
-BENCHMARK(BM_TruncNormal)->Arg(1 << 20)->UseRealTime();
-BENCHMARK(BM_Orthogonal)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+const bool registered = [] {
+  using Fill = void (*)(std::vector<float>&, Generator&);
+  const std::pair<const char*, Fill> laws[] = {
+      {"uniform",
+       [](std::vector<float>& out, Generator& gen) { fill_uniform(out, -1.0, 1.0, gen); }},
+      {"normal", [](std::vector<float>& out, Generator& gen) { fill_normal(out, 0.0, 1.0, gen); }},
+      {"trunc_normal", [](std::vector<float>& out,
+                          Generator& gen) { fill_trunc_normal(out, 0.0, 1.0, -2.0, 2.0, gen); }},
+  };
+  for (int t : {1, 2}) {
+    for (const auto& [name, fill] : laws) {
+      const std::string label = "sampling/" + std::string(name) + "/threads:" + std::to_string(t);
+      benchmark::RegisterBenchmark(
+          label.c_str(), [fill = fill](benchmark::State& state) { sample_law(state, fill); })
+          ->Arg(t)
+          ->UseRealTime();
+    }
+  }
+  for (int t : {1, 2}) {
+    for (const auto& entry : EnumNames<Scheme>::table) {
+      if (entry.value == Scheme::dirac) continue;  // 3-D to 5-D shapes only
+      const std::string label =
+          "scheme/" + std::string(entry.name) + "/threads:" + std::to_string(t);
+      benchmark::RegisterBenchmark(label.c_str(),
+                                   [s = entry.value](benchmark::State& state) { scheme(state, s); })
+          ->Arg(t)
+          ->UseRealTime()
+          ->Unit(benchmark::kMillisecond);
+    }
+  }
+  return true;
+}();
 
 }  // namespace
-
-BENCHMARK_MAIN();
+}  // namespace initscope::bench

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/parallel.h"
 
 namespace initscope {
 namespace {
@@ -131,15 +132,17 @@ void forward_rows(const NormSpec& spec, const Eigen::Ref<const MatrixR<Scalar>>&
   const Index segments = segments_per_row(spec);
   const Index length = x.cols() / segments;
   const bool center = spec.kind != Norm::rms;
-#pragma omp parallel for schedule(static) if (x.size() > kParallelMin)
-  for (Index r = 0; r < rows; ++r) {
-    const Scalar* x_row = x.data() + r * x.outerStride();
-    Scalar* y_row = y.data() + r * y.outerStride();
-    for (Index s = 0; s < segments; ++s) {
-      cache.inv_std[r * segments + s] =
-          normalize_contiguous(x_row + s * length, y_row + s * length, length, spec.eps, center);
-    }
-  }
+  parallel_for(
+      rows,
+      [&](std::int64_t r) {
+        const Scalar* x_row = x.data() + r * x.outerStride();
+        Scalar* y_row = y.data() + r * y.outerStride();
+        for (Index s = 0; s < segments; ++s) {
+          cache.inv_std[r * segments + s] = normalize_contiguous(
+              x_row + s * length, y_row + s * length, length, spec.eps, center);
+        }
+      },
+      x.size() > kParallelMin);
 }
 
 template <typename Scalar>
@@ -150,16 +153,18 @@ void backward_rows(const NormSpec& spec, const Eigen::Ref<const MatrixR<Scalar>>
   const Index segments = segments_per_row(spec);
   const Index length = y.cols() / segments;
   const bool center = spec.kind != Norm::rms;
-#pragma omp parallel for schedule(static) if (y.size() > kParallelMin)
-  for (Index r = 0; r < rows; ++r) {
-    const Scalar* y_row = y.data() + r * y.outerStride();
-    const Scalar* dy_row = grad_y.data() + r * grad_y.outerStride();
-    Scalar* dx_row = grad_x.data() + r * grad_x.outerStride();
-    for (Index s = 0; s < segments; ++s) {
-      backward_contiguous(y_row + s * length, dy_row + s * length, dx_row + s * length, length,
-                          cache.inv_std[r * segments + s], center);
-    }
-  }
+  parallel_for(
+      rows,
+      [&](std::int64_t r) {
+        const Scalar* y_row = y.data() + r * y.outerStride();
+        const Scalar* dy_row = grad_y.data() + r * grad_y.outerStride();
+        Scalar* dx_row = grad_x.data() + r * grad_x.outerStride();
+        for (Index s = 0; s < segments; ++s) {
+          backward_contiguous(y_row + s * length, dy_row + s * length, dx_row + s * length, length,
+                              cache.inv_std[r * segments + s], center);
+        }
+      },
+      y.size() > kParallelMin);
 }
 
 // Batch norm (torch BatchNorm1d, training mode): each column over the rows. A thread takes a
@@ -173,37 +178,39 @@ void forward_columns(const NormSpec& spec, const Eigen::Ref<const MatrixR<Scalar
   const Index cols = x.cols();
   const Index strips = (cols + kColumnStrip - 1) / kColumnStrip;
   const double m = static_cast<double>(rows);
-#pragma omp parallel for schedule(static) if (x.size() > kParallelMin)
-  for (Index strip = 0; strip < strips; ++strip) {
-    const Index c0 = strip * kColumnStrip;
-    const Index width = std::min(kColumnStrip, cols - c0);
-    double mean[kColumnStrip] = {};
-    double squares[kColumnStrip] = {};
-    for (Index r = 0; r < rows; ++r) {
-      const Scalar* x_row = x.data() + r * x.outerStride() + c0;
-      for (Index j = 0; j < width; ++j) mean[j] += static_cast<double>(x_row[j]);
-    }
-    for (Index j = 0; j < width; ++j) mean[j] /= m;
-    for (Index r = 0; r < rows; ++r) {
-      const Scalar* x_row = x.data() + r * x.outerStride() + c0;
-      for (Index j = 0; j < width; ++j) {
-        const double d = static_cast<double>(x_row[j]) - mean[j];
-        squares[j] += d * d;
-      }
-    }
-    double inv[kColumnStrip];
-    for (Index j = 0; j < width; ++j) {
-      inv[j] = 1.0 / std::sqrt(squares[j] / m + spec.eps);
-      cache.inv_std[c0 + j] = static_cast<Scalar>(inv[j]);
-    }
-    for (Index r = 0; r < rows; ++r) {
-      const Scalar* x_row = x.data() + r * x.outerStride() + c0;
-      Scalar* y_row = y.data() + r * y.outerStride() + c0;
-      for (Index j = 0; j < width; ++j) {
-        y_row[j] = static_cast<Scalar>((static_cast<double>(x_row[j]) - mean[j]) * inv[j]);
-      }
-    }
-  }
+  parallel_for(
+      strips,
+      [&](std::int64_t strip) {
+        const Index c0 = strip * kColumnStrip;
+        const Index width = std::min(kColumnStrip, cols - c0);
+        double mean[kColumnStrip] = {};
+        double squares[kColumnStrip] = {};
+        for (Index r = 0; r < rows; ++r) {
+          const Scalar* x_row = x.data() + r * x.outerStride() + c0;
+          for (Index j = 0; j < width; ++j) mean[j] += static_cast<double>(x_row[j]);
+        }
+        for (Index j = 0; j < width; ++j) mean[j] /= m;
+        for (Index r = 0; r < rows; ++r) {
+          const Scalar* x_row = x.data() + r * x.outerStride() + c0;
+          for (Index j = 0; j < width; ++j) {
+            const double d = static_cast<double>(x_row[j]) - mean[j];
+            squares[j] += d * d;
+          }
+        }
+        double inv[kColumnStrip];
+        for (Index j = 0; j < width; ++j) {
+          inv[j] = 1.0 / std::sqrt(squares[j] / m + spec.eps);
+          cache.inv_std[c0 + j] = static_cast<Scalar>(inv[j]);
+        }
+        for (Index r = 0; r < rows; ++r) {
+          const Scalar* x_row = x.data() + r * x.outerStride() + c0;
+          Scalar* y_row = y.data() + r * y.outerStride() + c0;
+          for (Index j = 0; j < width; ++j) {
+            y_row[j] = static_cast<Scalar>((static_cast<double>(x_row[j]) - mean[j]) * inv[j]);
+          }
+        }
+      },
+      x.size() > kParallelMin);
 }
 
 // Backward of forward_columns: the formula of backward_contiguous, per column.
@@ -215,35 +222,37 @@ void backward_columns(const Eigen::Ref<const MatrixR<Scalar>>& y, const NormCach
   const Index cols = y.cols();
   const Index strips = (cols + kColumnStrip - 1) / kColumnStrip;
   const double m = static_cast<double>(rows);
-#pragma omp parallel for schedule(static) if (y.size() > kParallelMin)
-  for (Index strip = 0; strip < strips; ++strip) {
-    const Index c0 = strip * kColumnStrip;
-    const Index width = std::min(kColumnStrip, cols - c0);
-    double mean_dy[kColumnStrip] = {};
-    double mean_dy_y[kColumnStrip] = {};
-    for (Index r = 0; r < rows; ++r) {
-      const Scalar* y_row = y.data() + r * y.outerStride() + c0;
-      const Scalar* dy_row = grad_y.data() + r * grad_y.outerStride() + c0;
-      for (Index j = 0; j < width; ++j) {
-        mean_dy[j] += static_cast<double>(dy_row[j]);
-        mean_dy_y[j] += static_cast<double>(dy_row[j]) * static_cast<double>(y_row[j]);
-      }
-    }
-    for (Index j = 0; j < width; ++j) {
-      mean_dy[j] /= m;
-      mean_dy_y[j] /= m;
-    }
-    for (Index r = 0; r < rows; ++r) {
-      const Scalar* y_row = y.data() + r * y.outerStride() + c0;
-      const Scalar* dy_row = grad_y.data() + r * grad_y.outerStride() + c0;
-      Scalar* dx_row = grad_x.data() + r * grad_x.outerStride() + c0;
-      for (Index j = 0; j < width; ++j) {
-        const double inv = static_cast<double>(cache.inv_std[c0 + j]);
-        dx_row[j] = static_cast<Scalar>(inv * (static_cast<double>(dy_row[j]) - mean_dy[j] -
-                                               static_cast<double>(y_row[j]) * mean_dy_y[j]));
-      }
-    }
-  }
+  parallel_for(
+      strips,
+      [&](std::int64_t strip) {
+        const Index c0 = strip * kColumnStrip;
+        const Index width = std::min(kColumnStrip, cols - c0);
+        double mean_dy[kColumnStrip] = {};
+        double mean_dy_y[kColumnStrip] = {};
+        for (Index r = 0; r < rows; ++r) {
+          const Scalar* y_row = y.data() + r * y.outerStride() + c0;
+          const Scalar* dy_row = grad_y.data() + r * grad_y.outerStride() + c0;
+          for (Index j = 0; j < width; ++j) {
+            mean_dy[j] += static_cast<double>(dy_row[j]);
+            mean_dy_y[j] += static_cast<double>(dy_row[j]) * static_cast<double>(y_row[j]);
+          }
+        }
+        for (Index j = 0; j < width; ++j) {
+          mean_dy[j] /= m;
+          mean_dy_y[j] /= m;
+        }
+        for (Index r = 0; r < rows; ++r) {
+          const Scalar* y_row = y.data() + r * y.outerStride() + c0;
+          const Scalar* dy_row = grad_y.data() + r * grad_y.outerStride() + c0;
+          Scalar* dx_row = grad_x.data() + r * grad_x.outerStride() + c0;
+          for (Index j = 0; j < width; ++j) {
+            const double inv = static_cast<double>(cache.inv_std[c0 + j]);
+            dx_row[j] = static_cast<Scalar>(inv * (static_cast<double>(dy_row[j]) - mean_dy[j] -
+                                                   static_cast<double>(y_row[j]) * mean_dy_y[j]));
+          }
+        }
+      },
+      y.size() > kParallelMin);
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include "core/run.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,6 +8,7 @@
 #include "core/error.h"
 #include "core/format.h"
 #include "core/gain.h"
+#include "core/parallel.h"
 #include "core/sampling.h"
 
 namespace initscope {
@@ -58,13 +57,21 @@ double moment(const Summary& s, double value) {
   return s.all_finite() ? value : kNaN;
 }
 
+// Units are the columns of h (batch × width). A unit is alive once one sample gives it a non-zero
+// value; the rows are read in groups, and the scan stops as soon as every unit is alive, which
+// with ReLU takes a few rows rather than the whole batch. The group's OR vectorizes.
 double dead_unit_share(const MatrixRM& h) {
-  std::vector<char> alive(static_cast<std::size_t>(h.cols()), 0);
-  for (Eigen::Index r = 0; r < h.rows(); ++r) {
-    for (Eigen::Index c = 0; c < h.cols(); ++c) alive[c] |= h(r, c) != 0.0f;
+  constexpr Eigen::Index kRows = 8;  // rows between the checks
+  const auto cols = static_cast<std::size_t>(h.cols());
+  std::vector<unsigned char> alive(cols, 0);
+  for (Eigen::Index r = 0; r < h.rows(); r += kRows) {
+    for (Eigen::Index q = r; q < std::min(r + kRows, h.rows()); ++q) {
+      const float* row = h.data() + q * h.cols();
+      for (std::size_t c = 0; c < cols; ++c) alive[c] |= row[c] != 0.0f;
+    }
+    if (std::find(alive.begin(), alive.end(), 0) == alive.end()) return 0.0;
   }
-  return static_cast<double>(std::count(alive.begin(), alive.end(), 0)) /
-         static_cast<double>(h.cols());
+  return static_cast<double>(std::count(alive.begin(), alive.end(), 0)) / static_cast<double>(cols);
 }
 
 std::optional<double> saturated_share(Activation activation, const MatrixRM& h) {
@@ -93,7 +100,7 @@ std::vector<Layer<float>> initialize_layers(const Config& config, const InitReso
   layers.reserve(static_cast<std::size_t>(config.network.depth));
   for (std::int64_t l = 1; l <= config.network.depth; ++l) {
     const Shape shape = weight_shape(config, l);
-    Tensor weight(shape);
+    Tensor weight = Tensor::for_overwrite(shape);
     Generator weight_gen = generator(config, StreamKind::weight, l);
     sample(law_of(init.scheme, init.args, shape), weight, weight_gen);
     Layer<float> layer{std::move(weight.matrix()), {}};
@@ -162,35 +169,37 @@ void fill_forward_stats(const Stack<float>& stack, int l, Activation activation,
   bool finite = true;
   if (l >= 1) {
     const MatrixRM& w = stack.layer(l).weight;
-    const Summary ws = summarize(span_of(w));
-    stats.weight_mean = moment(ws, ws.mean);
-    stats.weight_std = moment(ws, ws.std());
-    stats.weight_min = moment(ws, ws.min);
-    stats.weight_max = moment(ws, ws.max);
-    const Summary zs = summarize(span_of(stack.preactivation(l)));
-    stats.preact_mean = moment(zs, zs.mean);
-    stats.preact_var = moment(zs, zs.variance);
-    histograms.weights = histogram(span_of(w), bins, ws);
-    histograms.preactivations = histogram(span_of(stack.preactivation(l)), bins, zs);
-    finite = ws.all_finite() && zs.all_finite();
+    SummaryHistogram ws = summarize_with_histogram(span_of(w), bins);
+    stats.weight_mean = moment(ws.summary, ws.summary.mean);
+    stats.weight_std = moment(ws.summary, ws.summary.std());
+    stats.weight_min = moment(ws.summary, ws.summary.min);
+    stats.weight_max = moment(ws.summary, ws.summary.max);
+    SummaryHistogram zs = summarize_with_histogram(span_of(stack.preactivation(l)), bins);
+    stats.preact_mean = moment(zs.summary, zs.summary.mean);
+    stats.preact_var = moment(zs.summary, zs.summary.variance);
+    histograms.weights = std::move(ws.histogram);
+    histograms.preactivations = std::move(zs.histogram);
+    finite = ws.summary.all_finite() && zs.summary.all_finite();
   }
   const MatrixRM& h = stack.activation(l);
-  const Summary hs = summarize(span_of(h));
-  stats.act_mean = moment(hs, hs.mean);
-  stats.act_var = moment(hs, hs.variance);
+  SummaryHistogram hs = summarize_with_histogram(span_of(h), bins);
+  const Summary& s = hs.summary;
+  stats.act_mean = moment(s, s.mean);
+  stats.act_var = moment(s, s.variance);
   stats.act_saturated_frac = saturated_share(activation, h);
-  stats.act_zero_frac = static_cast<double>(hs.zeros) / static_cast<double>(hs.count);
-  stats.dead_unit_frac = dead_unit_share(h);
-  histograms.activations = histogram(span_of(h), bins, hs);
-  stats.overflow = !(finite && hs.all_finite());
+  stats.act_zero_frac = static_cast<double>(s.zeros) / static_cast<double>(s.count);
+  // A dead unit is a column of zeros: with fewer zero entries than rows there is none to find.
+  stats.dead_unit_frac = s.zeros < h.rows() ? 0.0 : dead_unit_share(h);
+  histograms.activations = std::move(hs.histogram);
+  stats.overflow = !(finite && s.all_finite());
 }
 
 void fill_backward_stats(const MatrixRM& grad_h, const MatrixRM* grad_z, const MatrixRM* grad_w,
                          int bins, LayerStats& stats, LayerHistograms& histograms) {
-  const Summary gh = summarize(span_of(grad_h));
-  stats.grad_act_var = moment(gh, gh.variance);
-  histograms.activation_gradients = histogram(span_of(grad_h), bins, gh);
-  bool finite = gh.all_finite();
+  SummaryHistogram gh = summarize_with_histogram(span_of(grad_h), bins);
+  stats.grad_act_var = moment(gh.summary, gh.summary.variance);
+  histograms.activation_gradients = std::move(gh.histogram);
+  bool finite = gh.summary.all_finite();
   if (grad_z != nullptr && grad_w != nullptr) {
     const Summary gz = summarize(span_of(*grad_z));
     const Summary gw = summarize(span_of(*grad_w));
@@ -324,7 +333,7 @@ Result run(const Config& config, const RunOptions& options, const Progress& prog
                      format_bytes(static_cast<double>(options.max_memory)) +
                      "; reduce depth, width or batch, or raise --max-memory");
   }
-  if (options.threads > 0) omp_set_num_threads(options.threads);
+  const ThreadLimit threads(options.threads > 0 ? options.threads : max_threads());
 
   Result result;
   result.config = config;

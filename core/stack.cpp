@@ -1,8 +1,23 @@
 #include "core/stack.h"
 
+#include <algorithm>
+
 #include "core/matmul.h"
+#include "core/parallel.h"
 
 namespace initscope {
+namespace {
+
+// fn(first_row, row_count) over blocks of about 16k entries, in parallel when the matrix is large:
+// for the elementwise steps (bias, activation and its derivative), which are the same whichever
+// thread computes a row.
+template <typename Fn>
+void for_row_blocks(Eigen::Index rows, Eigen::Index cols, Fn fn) {
+  const Eigen::Index block = std::max<Eigen::Index>(1, (1 << 14) / std::max<Eigen::Index>(cols, 1));
+  parallel_for_ranges(rows, block, fn, rows * cols >= (1 << 15));
+}
+
+}  // namespace
 
 template <typename Scalar>
 Stack<Scalar>::Stack(BlockSpec spec, std::vector<Layer<Scalar>> layers, MatrixR<Scalar> input)
@@ -28,7 +43,11 @@ void Stack<Scalar>::compute_preactivation(int l) {
   MatrixR<Scalar>& z = z_[l - 1];
   z.resize(h_[l - 1].rows(), layer.weight.rows());
   matmul_abt<Scalar>(h_[l - 1], layer.weight, z);
-  if (layer.bias.size() > 0) z.rowwise() += layer.bias;
+  if (layer.bias.size() > 0) {
+    for_row_blocks(z.rows(), z.cols(), [&](Eigen::Index begin, Eigen::Index count) {
+      z.middleRows(begin, count).rowwise() += layer.bias;
+    });
+  }
 }
 
 template <typename Scalar>
@@ -36,7 +55,10 @@ void Stack<Scalar>::complete_layer(int l) {
   const MatrixR<Scalar>& z = z_[l - 1];
   MatrixR<Scalar> block(z.rows(), z.cols());
   if (spec_.norm.kind == Norm::none) {
-    activation_forward<Scalar>(spec_.activation, z, block);
+    for_row_blocks(z.rows(), z.cols(), [&](Eigen::Index begin, Eigen::Index count) {
+      activation_forward<Scalar>(spec_.activation, z.middleRows(begin, count),
+                                 block.middleRows(begin, count));
+    });
   } else if (!spec_.norm_after) {
     MatrixR<Scalar>& normed = normed_[l - 1];
     normed.resize(z.rows(), z.cols());
@@ -72,20 +94,26 @@ bool Stack<Scalar>::backward(MatrixR<Scalar> grad_h, const Visitor& visit) const
     const MatrixR<Scalar>& z = z_[l - 1];
     const bool skip = has_skip(l);
     // h_l = [h_{l−1} +] α·block: the block receives α·∂L/∂h_l.
-    grad_block = skip ? (static_cast<Scalar>(*spec_.residual_alpha) * grad_h).eval() : grad_h;
+    if (skip) grad_block = static_cast<Scalar>(*spec_.residual_alpha) * grad_h;
+    const MatrixR<Scalar>& grad_into_block = skip ? grad_block : grad_h;
     grad_z.resize(z.rows(), z.cols());
     if (spec_.norm.kind == Norm::none) {
-      activation_backward<Scalar>(spec_.activation, z, grad_block, grad_z);
+      for_row_blocks(z.rows(), z.cols(), [&](Eigen::Index begin, Eigen::Index count) {
+        activation_backward<Scalar>(spec_.activation, z.middleRows(begin, count),
+                                    grad_into_block.middleRows(begin, count),
+                                    grad_z.middleRows(begin, count));
+      });
     } else if (!spec_.norm_after) {
       // block = φ(u), u = norm(z)
       const MatrixR<Scalar>& u = normed_[l - 1];
       scratch.resize(z.rows(), z.cols());
-      activation_backward<Scalar>(spec_.activation, u, grad_block, scratch);
+      activation_backward<Scalar>(spec_.activation, u, grad_into_block, scratch);
       norm_backward<Scalar>(spec_.norm, u, norm_cache_[l - 1], scratch, grad_z);
     } else {
       // block = norm(a), a = φ(z)
       scratch.resize(z.rows(), z.cols());
-      norm_backward<Scalar>(spec_.norm, normed_[l - 1], norm_cache_[l - 1], grad_block, scratch);
+      norm_backward<Scalar>(spec_.norm, normed_[l - 1], norm_cache_[l - 1], grad_into_block,
+                            scratch);
       activation_backward<Scalar>(spec_.activation, z, scratch, grad_z);
     }
     const MatrixR<Scalar>& h_prev = h_[l - 1];

@@ -39,7 +39,18 @@ struct Histogram {
 /// value sits in the middle; a tensor with no finite entry gets edges over [0, 1] and zero counts.
 Histogram histogram(std::span<const float> values, int bins = 64);
 
-/// The same with the values' summary already at hand (only its extremes are read).
+/// The same with the values' summary already at hand (its extremes and counts are read: it must be
+/// the summary of these very values).
 Histogram histogram(std::span<const float> values, int bins, const Summary& summary);
+
+struct SummaryHistogram {
+  Summary summary;
+  Histogram histogram;
+};
+
+/// summarize() and histogram() at once, in two passes over the values: the first finds the counts,
+/// extremes and a first mean, the second the squared deviations and the bin of each value. Each
+/// number is the same as from the separate calls.
+SummaryHistogram summarize_with_histogram(std::span<const float> values, int bins = 64);
 
 }  // namespace initscope

@@ -15,7 +15,8 @@ std::string to_string(const Shape& shape) {
 
 namespace {
 
-MatrixRM zero_storage(const Shape& shape) {
+// Storage for a valid shape, its entries unset.
+MatrixRM storage(const Shape& shape) {
   if (shape.empty() || shape.size() > 5) {
     throw InputError("a tensor has 1 to 5 dimensions, not " + std::to_string(shape.size()));
   }
@@ -24,12 +25,20 @@ MatrixRM zero_storage(const Shape& shape) {
     if (shape[i] < 1) throw InputError("tensor shape " + to_string(shape) + " has a size below 1");
     if (i > 0) rest *= shape[i];
   }
-  return MatrixRM::Zero(shape[0], rest);
+  return MatrixRM(shape[0], rest);
 }
 
 }  // namespace
 
-Tensor::Tensor(Shape shape) : shape_(std::move(shape)), data_(zero_storage(shape_)) {}
+Tensor::Tensor(Shape shape) : Tensor(std::move(shape), Unset{}) {
+  data_.setZero();
+}
+
+Tensor::Tensor(Shape shape, Unset) : shape_(std::move(shape)), data_(storage(shape_)) {}
+
+Tensor Tensor::for_overwrite(Shape shape) {
+  return Tensor(std::move(shape), Unset{});
+}
 
 std::int64_t Tensor::offset(std::span<const std::int64_t> index) const {
   std::int64_t offset = 0;

@@ -27,6 +27,10 @@ class Tensor {
  public:
   /// Zero-filled. Throws InputError for a rank outside 1..5 or a size below 1.
   explicit Tensor(Shape shape);
+  /// Entries unset, for a tensor that sample() is about to fill whole (every law writes every
+  /// entry): the engine's weights skip a pass over memory that only the sampler's threads need
+  /// touch.
+  static Tensor for_overwrite(Shape shape);
 
   const Shape& shape() const { return shape_; }
   int rank() const { return static_cast<int>(shape_.size()); }
@@ -43,6 +47,9 @@ class Tensor {
   std::int64_t offset(std::span<const std::int64_t> index) const;
 
  private:
+  struct Unset {};
+  Tensor(Shape shape, Unset);
+
   Shape shape_;
   MatrixRM data_;
 };

@@ -30,7 +30,8 @@ class ControlPanel : public QWidget {
   void showGainInUse(std::optional<double> gain, const QString& source);
 
  signals:
-  /// After every user edit (each step of a slider too: the window debounces).
+  /// After every user edit (each step of a slider too: the window runs the latest config as soon as
+  /// the worker is free).
   void configChanged();
 
  private:

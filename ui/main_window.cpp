@@ -37,7 +37,10 @@
 namespace initscope::ui {
 namespace {
 
-constexpr int kDebounceMs = 40;    // one run per 40 ms of dragging a slider at most
+// A change while a run is in flight: a run that took less than this is left to finish and the new
+// config runs right after it, so a slider drag keeps showing results; a slower one is superseded
+// (cancelled at its next layer) so that the window never waits on an outdated long run.
+constexpr double kSupersedeMs = 150;
 constexpr int kBusyDelayMs = 200;  // quicker runs show no busy indicator
 constexpr int kMaxRecent = 8;
 const QString kJsonFilter = QStringLiteral("InitScope experiments (*.json);;All files (*)");
@@ -64,9 +67,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   buildStatusBar();
   buildTeaching();
 
-  debounce_.setSingleShot(true);
-  debounce_.setInterval(kDebounceMs);
-  connect(&debounce_, &QTimer::timeout, this, &MainWindow::startRun);
   busy_delay_.setSingleShot(true);
   busy_delay_.setInterval(kBusyDelayMs);
   connect(&busy_delay_, &QTimer::timeout, this, [this] { busy_->setVisible(runner_->busy()); });
@@ -234,12 +234,20 @@ void MainWindow::saveSettings() const {
 }
 
 void MainWindow::scheduleRun() {
-  // Restarted only when idle: a continuous drag still runs every kDebounceMs.
-  if (!debounce_.isActive()) debounce_.start();
+  if (runner_->busy() && last_run_ms_ < kSupersedeMs) {
+    run_pending_ = true;
+  } else {
+    startRun();
+  }
 }
 
 void MainWindow::startRun() {
+  run_pending_ = false;
   runner_->request(panel_->config());
+}
+
+void MainWindow::startPendingRun() {
+  if (run_pending_) startRun();
 }
 
 void MainWindow::setConfig(const Config& config) {
@@ -248,6 +256,8 @@ void MainWindow::setConfig(const Config& config) {
 }
 
 void MainWindow::onFinished(quint64, ResultPtr result, double milliseconds) {
+  last_run_ms_ = milliseconds;
+  startPendingRun();  // computes while this result is drawn
   busy_delay_.stop();
   busy_->setVisible(false);
   result_ = std::move(result);
@@ -276,6 +286,7 @@ void MainWindow::onFinished(quint64, ResultPtr result, double milliseconds) {
 }
 
 void MainWindow::onFailed(quint64, const QString& message) {
+  startPendingRun();
   busy_delay_.stop();
   busy_->setVisible(false);
   status_->setStyleSheet(QStringLiteral("color: #D55E00"));

@@ -79,8 +79,13 @@ class MainWindow : public QMainWindow {
   void restoreSettings();
   void saveSettings() const;
 
+  /// After a change: runs the panel's config now, or right after the run in flight when that one
+  /// is quick.
   void scheduleRun();
+  /// Runs the panel's config now, superseding any run in flight.
   void startRun();
+  /// Starts the run scheduleRun() deferred, if any.
+  void startPendingRun();
   void onFinished(quint64 generation, ResultPtr result, double milliseconds);
   void onFailed(quint64 generation, const QString& message);
   void refreshPlots();
@@ -102,7 +107,8 @@ class MainWindow : public QMainWindow {
   ResultPtr result_;
   PlotView view_;
   Theme theme_;
-  QTimer debounce_;
+  bool run_pending_ = false;  // a change arrived while a quick run was in flight
+  double last_run_ms_ = 0;    // how long the last finished run took
   QTimer busy_delay_;
   QLabel* status_ = nullptr;
   QProgressBar* busy_ = nullptr;

@@ -77,9 +77,8 @@ QString row(const Result& r, int l) {
       .arg(s.grad_weight_std.value_or(-1));
 }
 
-// One thread: the results are the same for any thread count (SPEC section 6), and on a machine
-// shared with a parallel build, OpenMP threads waiting on each other can make these small runs
-// many times slower.
+// One thread: the results are the same for any thread count (SPEC section 6), and these small runs
+// gain nothing from a second.
 Result run_serial(const Config& c) {
   RunOptions options;
   options.threads = 1;

@@ -1,8 +1,6 @@
 // Tests of core/norm.h: forward against a direct reference and its moments, backward against
 // central finite differences, float against double, the errors, and thread-count independence.
 
-#include <omp.h>
-
 #include <QtTest>
 
 #include <algorithm>
@@ -14,6 +12,7 @@
 
 #include "core/error.h"
 #include "core/norm.h"
+#include "core/parallel.h"
 
 namespace initscope {
 namespace {
@@ -352,11 +351,11 @@ class TestNorm : public QObject {
     // Large enough (512 × 1024) to pass the parallel threshold.
     const MatF x = random_matrix(512, 1024, 12).cast<float>();
     const MatF g = random_matrix(512, 1024, 13, 0.0, 1.0).cast<float>();
-    const int saved = omp_get_max_threads();
-    omp_set_num_threads(1);
+    const int saved = max_threads();
+    set_max_threads(1);
     const Pass<float> one = run<float>(spec, x, g);
     for (int threads : {2, 3}) {
-      omp_set_num_threads(threads);
+      set_max_threads(threads);
       const Pass<float> many = run<float>(spec, x, g);
       const auto bytes = static_cast<std::size_t>(x.size()) * sizeof(float);
       QVERIFY(std::memcmp(one.y.data(), many.y.data(), bytes) == 0);
@@ -365,7 +364,7 @@ class TestNorm : public QObject {
       QVERIFY(std::memcmp(one.cache.inv_std.data(), many.cache.inv_std.data(),
                           static_cast<std::size_t>(one.cache.inv_std.size()) * sizeof(float)) == 0);
     }
-    omp_set_num_threads(saved);
+    set_max_threads(saved);
   }
 };
 

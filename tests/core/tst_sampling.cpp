@@ -1,13 +1,13 @@
-// Tests of core/rng.h and core/sampling.h: the Philox generator against Random123's known answers,
-// the laws' fills against their exact CDFs and moments (KS test, moments within 5 standard errors,
-// bounds, no pile-up at truncation bounds), determinism and thread-count independence, argument
-// checking, random subsets, and Φ / Φ⁻¹ against high-precision references.
+// Tests of core/rng.h and core/sampling.h: the Philox generator against Random123's known answers
+// (one counter and many at once), the laws' fills against their exact CDFs and moments (KS test,
+// moments within 5 standard errors, bounds, no pile-up at truncation bounds), the normal fill
+// against the Box–Muller transform of its words, both truncated-normal samplers (inverse CDF and
+// rejection, with its fallback), determinism, counter layout and thread-count independence,
+// argument checking, random subsets, and Φ / Φ⁻¹ against high-precision references.
 //
 // Every statistical check uses a fixed seed and a tolerance derived from the sampling error, so a
 // correct implementation passes for good (a row fails by chance with probability ~1e-4 at most, and
 // then fails every time, which a reviewer can judge from the printed statistics).
-
-#include <omp.h>
 
 #include <QtTest>
 
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/rng.h"
 #include "core/sampling.h"
 #include "tests/support/stat_tests.h"
@@ -34,16 +35,19 @@ using testing::TruncatedNormalRef;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-enum class Family { uniform, normal, trunc_normal };
+// trunc_starved: trunc_normal's rejection sampler with `candidates` counters of candidates per
+// block, few enough that it falls back to the inverse CDF for part of every block.
+enum class Family { uniform, normal, trunc_normal, trunc_starved };
 
 /// One law of sampling.h with its parameters: uniform (low, high), normal (mean, std),
-/// trunc_normal (mean, std, a, b).
+/// trunc_normal and trunc_starved (mean, std, a, b).
 struct Draw {
   Family family = Family::uniform;
   double p1 = 0.0;
   double p2 = 1.0;
   double p3 = 0.0;
   double p4 = 0.0;
+  std::int64_t candidates = 0;
 
   void fill(std::span<float> out, Generator& gen) const {
     switch (family) {
@@ -56,7 +60,14 @@ struct Draw {
       case Family::trunc_normal:
         fill_trunc_normal(out, p1, p2, p3, p4, gen);
         return;
+      case Family::trunc_starved:
+        detail::fill_trunc_normal_by_rejection(out, p1, p2, p3, p4, gen, candidates);
+        return;
     }
+  }
+
+  bool truncated() const {
+    return family == Family::trunc_normal || family == Family::trunc_starved;
   }
 
   bool bounded() const { return family != Family::normal; }
@@ -70,6 +81,7 @@ struct Draw {
       case Family::normal:
         return testing::normal_moments(p1, p2);
       case Family::trunc_normal:
+      case Family::trunc_starved:
         return TruncatedNormalRef{p1, p2, p3, p4}.moments();
     }
     return {};
@@ -83,6 +95,7 @@ struct Draw {
       case Family::normal:
         return [d](double x) { return testing::normal_cdf_ref(x, d.p1, d.p2); };
       case Family::trunc_normal:
+      case Family::trunc_starved:
         return [d](double x) { return TruncatedNormalRef{d.p1, d.p2, d.p3, d.p4}.cdf(x); };
     }
     return {};
@@ -98,6 +111,12 @@ Draw normal_draw(double mean, double std) {
 Draw trunc_draw(double mean, double std, double a, double b) {
   return {Family::trunc_normal, mean, std, a, b};
 }
+Draw starved_draw(double mean, double std, double a, double b, std::int64_t candidates) {
+  return {Family::trunc_starved, mean, std, a, b, candidates};
+}
+
+// Counters the rejection sampler reserves per block of 4096 values (sampling.h).
+constexpr std::uint64_t kRejectionSpan = 4096 + 1024;
 
 std::vector<float> fill_n(const Draw& draw, std::size_t n, Generator& gen) {
   std::vector<float> out(n);
@@ -125,13 +144,17 @@ Q_DECLARE_METATYPE(initscope::PhiloxKey)
 namespace initscope {
 namespace {
 
-/// The three laws with one typical parameter set each, for the determinism tests.
+/// The three laws with one typical parameter set each, and each path of trunc_normal, for the
+/// determinism tests.
 void add_family_rows() {
   QTest::addColumn<Draw>("draw");
   QTest::newRow("uniform(-1,3)") << uniform_draw(-1.0, 3.0);
   QTest::newRow("normal(0.5,2)") << normal_draw(0.5, 2.0);
-  QTest::newRow("trunc_normal(0,1,-2,2)") << trunc_draw(0.0, 1.0, -2.0, 2.0);
-  QTest::newRow("trunc_normal(0,1,40,41)") << trunc_draw(0.0, 1.0, 40.0, 41.0);
+  QTest::newRow("trunc_normal(0,1,-2,2) rejection") << trunc_draw(0.0, 1.0, -2.0, 2.0);
+  QTest::newRow("trunc_normal(0,1,0,0.5) inverse CDF") << trunc_draw(0.0, 1.0, 0.0, 0.5);
+  QTest::newRow("trunc_normal(0,1,40,41) log space") << trunc_draw(0.0, 1.0, 40.0, 41.0);
+  QTest::newRow("trunc_normal(0,1,-2,2) starved rejection")
+      << starved_draw(0.0, 1.0, -2.0, 2.0, 512);
 }
 
 }  // namespace
@@ -144,9 +167,15 @@ class TestSampling : public QObject {
   void reference_helpers();
   void philox_known_answers_data();
   void philox_known_answers();
+  void generator_words_data();
+  void generator_words();
   void fill_matches_law_data();
   void fill_matches_law();
   void trunc_normal_default_std();
+  void normal_is_box_muller();
+  void trunc_normal_method_data();
+  void trunc_normal_method();
+  void rejection_keeps_normal_candidates();
   void same_seed_same_bytes_data();
   void same_seed_same_bytes();
   void counter_layout_data();
@@ -163,6 +192,9 @@ class TestSampling : public QObject {
   void random_subset_inclusion();
   void random_subset_uniform_data();
   void random_subset_uniform();
+  void random_subset_keys_data();
+  void random_subset_keys();
+  void random_subsets_in_parallel();
   void normal_quantile_round_trip_data();
   void normal_quantile_round_trip();
   void normal_quantile_known_values_data();
@@ -240,6 +272,38 @@ void TestSampling::philox_known_answers() {
   for (int i = 0; i < 4; ++i) QCOMPARE(got[i], expected[i]);
 }
 
+void TestSampling::generator_words_data() {
+  QTest::addColumn<quint64>("seed");
+  QTest::addColumn<quint64>("stream");
+  QTest::addColumn<quint64>("first");
+  QTest::addColumn<int>("counters");
+  QTest::newRow("37 from 0") << quint64{0} << quint64{0} << quint64{0} << 37;
+  QTest::newRow("1") << quint64{5} << quint64{6} << quint64{7} << 1;
+  QTest::newRow("64, full 64-bit seed and stream")
+      << quint64{0x123456789abcdef0} << quint64{0xfedcba9876543210} << quint64{1000} << 64;
+  QTest::newRow("40 across 2^32, where the counter's high word changes")
+      << quint64{77} << quint64{1} << (quint64{1} << 32) - 20 << 40;
+}
+
+// Generator::words computes 16 counters at a time (SIMD) and the rest one by one; every word must
+// be block()'s, which the known answers above pin to Random123.
+void TestSampling::generator_words() {
+  QFETCH(quint64, seed);
+  QFETCH(quint64, stream);
+  QFETCH(quint64, first);
+  QFETCH(int, counters);
+  const Generator gen(seed, stream);
+  std::vector<std::uint32_t> words(4 * static_cast<std::size_t>(counters));
+  gen.words(first, words);
+  for (int j = 0; j < counters; ++j) {
+    const PhiloxCounter want = gen.block(first + static_cast<std::uint64_t>(j));
+    for (int k = 0; k < 4; ++k) {
+      QVERIFY2(words[4 * j + k] == want[k],
+               qPrintable(QString("counter first + %1, word %2").arg(j).arg(k)));
+    }
+  }
+}
+
 void TestSampling::fill_matches_law_data() {
   QTest::addColumn<Draw>("draw");
   QTest::addColumn<quint64>("seed");
@@ -260,6 +324,17 @@ void TestSampling::fill_matches_law_data() {
   QTest::newRow("trunc (1,2,0,0.1) narrow") << trunc_draw(1.0, 2.0, 0.0, 0.1) << quint64{12};
   // Beyond 37σ Φ(a) rounds to 1 and 1 − Φ underflows: the header promises a log-space path.
   QTest::newRow("trunc (0,1,40,41) log space") << trunc_draw(0.0, 1.0, 40.0, 41.0) << quint64{13};
+  // By rejection (mass >= 0.3; "trunc (0,1,-2,2)" and "(0,0.02,-2,2)" above are too): past the
+  // Box–Muller reach on one side, near the mass limit, and starved so that the inverse CDF makes
+  // about half (512 counters) or nearly all (16) of every block.
+  QTest::newRow("trunc (0,1,-8,1) rejection past -6.76σ")
+      << trunc_draw(0.0, 1.0, -8.0, 1.0) << quint64{14};
+  QTest::newRow("trunc (1,2,-1.4,0.8) rejection, mass 0.35")
+      << trunc_draw(1.0, 2.0, -1.4, 0.8) << quint64{15};
+  QTest::newRow("trunc (0,1,-2,2) starved rejection, 512")
+      << starved_draw(0.0, 1.0, -2.0, 2.0, 512) << quint64{16};
+  QTest::newRow("trunc (0,1,-2,2) starved rejection, 16")
+      << starved_draw(0.0, 1.0, -2.0, 2.0, 16) << quint64{17};
 }
 
 void TestSampling::fill_matches_law() {
@@ -297,7 +372,7 @@ void TestSampling::fill_matches_law() {
   const testing::KsResult ks = testing::ks_test(testing::to_doubles(values), draw.cdf());
   QVERIFY2(ks.p > 1e-4, qPrintable(QString("KS D = %1, p = %2").arg(ks.d).arg(ks.p)));
 
-  if (draw.family == Family::trunc_normal) {
+  if (draw.truncated()) {
     // No pile-up: the share of values within δ = 1e-6·(b − a) of a bound may not exceed what the
     // law puts there plus 5 SE. The law's share is taken on the float grid: a float v ≤ a + δ is
     // what the doubles below the midpoint to the next float up round to (40 has an ulp of 3.8e-6,
@@ -335,6 +410,93 @@ void TestSampling::trunc_normal_default_std() {
            qPrintable(QString("std %1, SE %2").arg(got, 0, 'g', 10).arg(se)));
 }
 
+// fill_normal is the Box–Muller transform of its words (sampling.cpp): values 2p and 2p + 1 are
+// r·cos θ and r·sin θ, r = √(−2 ln u₁) with u₁ = (w₂ₚ + ½)·2⁻³² rounded as the fill rounds it
+// (and kept below 1), θ = 2π·((w₂ₚ₊₁ >> 8) + ½)·2⁻²⁴; recomputed here in double from block(). The
+// fill's float log, square root, sine and cosine are within an ulp or two each and its products
+// round once: about 6 ulp of r in all, and the bound, 1e-6·r, is 16. A wrong quadrant or a swapped
+// sine is off by about r.
+void TestSampling::normal_is_box_muller() {
+  constexpr std::size_t n = 2 * 4096 + 38;  // two blocks and a ragged end
+  Generator gen(2718, 9);
+  const std::vector<float> values = fill_n(normal_draw(0.0, 1.0), n, gen);
+  const Generator ref(2718, 9);
+  const auto word = [&](std::size_t i) { return ref.block(i / 4)[i % 4]; };
+  for (std::size_t p = 0; p < n / 2; ++p) {
+    const float u1 = std::min((static_cast<float>(word(2 * p)) + 0.5f) * 0x1p-32f, 0x1.fffffep-1f);
+    const double r = std::sqrt(-2.0 * std::log(double{u1}));
+    const double theta =
+        2.0 * std::numbers::pi * (static_cast<double>(word(2 * p + 1) >> 8) + 0.5) * 0x1p-24;
+    const double want[] = {r * std::cos(theta), r * std::sin(theta)};
+    for (std::size_t k = 0; k < 2; ++k) {
+      const float got = values[2 * p + k];
+      QVERIFY2(std::abs(got - want[k]) <= 1e-6 * r,
+               qPrintable(QString("value %1: %2, Box–Muller gives %3")
+                              .arg(2 * p + k)
+                              .arg(got, 0, 'g', 9)
+                              .arg(want[k], 0, 'g', 9)));
+    }
+  }
+}
+
+void TestSampling::trunc_normal_method_data() {
+  QTest::addColumn<Draw>("draw");
+  QTest::addColumn<bool>("rejection");
+  QTest::newRow("(0,1,-2,2) mass 0.95") << trunc_draw(0.0, 1.0, -2.0, 2.0) << true;
+  QTest::newRow("(0,1,-8,1) past the Box–Muller reach") << trunc_draw(0.0, 1.0, -8.0, 1.0) << true;
+  QTest::newRow("(0,0.02,-2,2) to 100σ") << trunc_draw(0.0, 0.02, -2.0, 2.0) << true;
+  QTest::newRow("(1,2,-1.4,0.8) mass 0.345") << trunc_draw(1.0, 2.0, -1.4, 0.8) << true;
+  QTest::newRow("(0,1,-0.39,0.39) mass 0.3035") << trunc_draw(0.0, 1.0, -0.39, 0.39) << true;
+  QTest::newRow("(0,1,-0.38,0.38) mass 0.2961") << trunc_draw(0.0, 1.0, -0.38, 0.38) << false;
+  QTest::newRow("(0,1,0,0.5) mass 0.19") << trunc_draw(0.0, 1.0, 0.0, 0.5) << false;
+  QTest::newRow("(0,1,1.5,4) mass 0.067") << trunc_draw(0.0, 1.0, 1.5, 4.0) << false;
+  QTest::newRow("(0,1,40,41) log space") << trunc_draw(0.0, 1.0, 40.0, 41.0) << false;
+}
+
+// sampling.h: rejection when [a, b] holds at least 30% of N(mean, std²), else the inverse CDF. The
+// counters a fill reserves tell which ran: 5120 per block of 4096 values by rejection, ceil(n/4) by
+// the inverse CDF.
+void TestSampling::trunc_normal_method() {
+  QFETCH(Draw, draw);
+  QFETCH(bool, rejection);
+  Generator gen(3, 3);
+  fill_n(draw, 10, gen);
+  QCOMPARE(gen.position(), rejection ? kRejectionSpan : std::uint64_t{3});
+  fill_n(draw, 4097, gen);
+  QCOMPARE(gen.position(), rejection ? 3 * kRejectionSpan : std::uint64_t{3 + 1025});
+}
+
+// The rejection sampler's candidates are the normal fill's values, in order: block b of a fill is
+// the first values in [a, b] among the N(0, 1) values of its counters, b·5120 on (sampling.h).
+// With mean 0 and std 1 they pass through the fill's mean + std·z and clamp unchanged, so the
+// bytes agree, and a fill of 10 is the first 10 values of a longer one.
+void TestSampling::rejection_keeps_normal_candidates() {
+  constexpr std::size_t n = 4096 + 100;
+  const Draw draw = trunc_draw(0.0, 1.0, -1.0, 1.5);  // mass 0.77
+  Generator gen(4, 4);
+  const std::vector<float> values = fill_n(draw, n, gen);
+  Generator normal_gen(4, 4);
+  const std::vector<float> normal =
+      fill_n(normal_draw(0.0, 1.0), 4 * (kRejectionSpan + 4096), normal_gen);
+  std::vector<float> want;
+  for (std::size_t block = 0; block < 2; ++block) {
+    const std::size_t length = std::min<std::size_t>(4096, n - 4096 * block);
+    std::size_t kept = 0;
+    for (std::size_t i = 4 * kRejectionSpan * block; kept < length; ++i) {
+      QVERIFY2(i < 4 * kRejectionSpan * block + 4 * 4096, "ran past the block's candidates");
+      if (normal[i] >= -1.0f && normal[i] <= 1.5f) {
+        want.push_back(normal[i]);
+        ++kept;
+      }
+    }
+  }
+  QVERIFY2(same_bytes(values, want), "not the in-range normal values in order");
+
+  Generator short_gen(4, 4);
+  const std::vector<float> first = fill_n(draw, 10, short_gen);
+  QVERIFY2(same_bytes(first, std::span(values).first(10)), "a fill of 10 differs");
+}
+
 void TestSampling::same_seed_same_bytes_data() {
   add_family_rows();
 }
@@ -370,12 +532,16 @@ void TestSampling::same_seed_same_bytes() {
 }
 
 void TestSampling::counter_layout_data() {
-  add_family_rows();
+  QTest::addColumn<Draw>("draw");
+  QTest::newRow("uniform(-1,3)") << uniform_draw(-1.0, 3.0);
+  QTest::newRow("normal(0.5,2)") << normal_draw(0.5, 2.0);
+  QTest::newRow("trunc_normal(0,1,0,0.5) inverse CDF") << trunc_draw(0.0, 1.0, 0.0, 0.5);
+  QTest::newRow("trunc_normal(0,1,40,41) log space") << trunc_draw(0.0, 1.0, 40.0, 41.0);
 }
 
-// sampling.h: value i of a fill comes from counter (first + i/4) alone; rng.h: a fill of n values
-// reserves ceil(n/4) counters. So fills of 10 and 10 use counters 0–2 and 3–5, and a fill of 24
-// uses 0–5 with the same four values per counter.
+// sampling.h: value i of a uniform, normal or inverse-CDF fill comes from counter (first + i/4)
+// alone, and a fill of n values reserves ceil(n/4) counters. So fills of 10 and 10 use counters
+// 0–2 and 3–5, and a fill of 24 uses 0–5 with the same four values per counter.
 void TestSampling::counter_layout() {
   QFETCH(Draw, draw);
   Generator split(99, 1);
@@ -399,14 +565,14 @@ void TestSampling::thread_count_independent_data() {
 void TestSampling::thread_count_independent() {
   QFETCH(Draw, draw);
   constexpr std::size_t n = 1000003;  // prime, so no thread gets a block-aligned share
-  const int saved = omp_get_max_threads();
+  const int saved = max_threads();
   std::vector<std::vector<float>> runs;
   for (int threads : {1, 2, 3}) {
-    omp_set_num_threads(threads);
+    set_max_threads(threads);
     Generator gen(777, 2);
     runs.push_back(fill_n(draw, n, gen));
   }
-  omp_set_num_threads(saved);
+  set_max_threads(saved);
   QVERIFY2(same_bytes(runs[0], runs[1]), "1 thread and 2 threads differ");
   QVERIFY2(same_bytes(runs[0], runs[2]), "1 thread and 3 threads differ");
 }
@@ -559,6 +725,68 @@ void TestSampling::random_subset_uniform() {
     QVERIFY2(
         std::abs(freq - p) <= 5.0 * se,
         qPrintable(QString("subset %1: frequency %2, expected %3").arg(mask).arg(freq).arg(p)));
+  }
+}
+
+void TestSampling::random_subset_keys_data() {
+  QTest::addColumn<qint64>("n");
+  QTest::addColumn<qint64>("k");
+  // The first three pre-select the keys below a threshold, the others take all.
+  QTest::newRow("10 of 1000") << qint64{1000} << qint64{10};
+  QTest::newRow("1 of 1001") << qint64{1001} << qint64{1};
+  QTest::newRow("700 of 1000") << qint64{1000} << qint64{700};
+  QTest::newRow("7 of 20") << qint64{20} << qint64{7};
+  QTest::newRow("999 of 1000") << qint64{1000} << qint64{999};
+}
+
+// sampling.cpp: index i's key is words 2(i%2) and 2(i%2) + 1 of counter first + i/2, and the subset
+// is the k indices with the smallest keys. Recomputed here by sorting all n keys from block().
+void TestSampling::random_subset_keys() {
+  QFETCH(qint64, n);
+  QFETCH(qint64, k);
+  Generator gen(47, 2);
+  gen.reserve(5);  // not from counter 0
+  Generator ref = gen;
+  for (int draw = 0; draw < 20; ++draw) {
+    const std::uint64_t first = ref.reserve(static_cast<std::uint64_t>((n + 1) / 2));
+    std::vector<std::pair<std::uint64_t, std::int64_t>> keyed;
+    for (std::int64_t i = 0; i < n; ++i) {
+      const PhiloxCounter r = ref.block(first + static_cast<std::uint64_t>(i / 2));
+      const std::size_t w = 2 * static_cast<std::size_t>(i % 2);
+      keyed.emplace_back((std::uint64_t{r[w]} << 32) | r[w + 1], i);
+    }
+    std::sort(keyed.begin(), keyed.end());
+    std::vector<std::int64_t> want;
+    for (std::int64_t i = 0; i < k; ++i) want.push_back(keyed[i].second);
+    std::sort(want.begin(), want.end());
+    QVERIFY2(random_subset(n, k, gen) == want, qPrintable(QString("draw %1").arg(draw)));
+  }
+  QCOMPARE(gen.position(), ref.position());
+}
+
+// random_subsets(n, k, s) is s successive random_subset calls, whatever the thread count (it runs
+// in parallel from 65536 keys on: 400 subsets of 300 here).
+void TestSampling::random_subsets_in_parallel() {
+  constexpr std::int64_t n = 300, k = 40, subsets = 400;
+  Generator one_by_one(53, 1);
+  std::vector<std::int64_t> want;
+  for (std::int64_t s = 0; s < subsets; ++s) {
+    const std::vector<std::int64_t> subset = random_subset(n, k, one_by_one);
+    want.insert(want.end(), subset.begin(), subset.end());
+  }
+  const int saved = max_threads();
+  std::vector<std::vector<std::int64_t>> runs;
+  std::vector<std::uint64_t> positions;
+  for (int threads : {1, 2, 3}) {
+    set_max_threads(threads);
+    Generator gen(53, 1);
+    runs.push_back(random_subsets(n, k, subsets, gen));
+    positions.push_back(gen.position());
+  }
+  set_max_threads(saved);
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    QVERIFY2(runs[r] == want, qPrintable(QString("%1 threads").arg(r + 1)));
+    QCOMPARE(positions[r], one_by_one.position());
   }
 }
 

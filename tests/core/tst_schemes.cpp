@@ -1,7 +1,8 @@
 // Tests of core/schemes.h: every scheme's law against torch.nn.init's (and Keras') formulas written
 // out again here in their own order of operations, the sampled tensors against those laws, the
-// structured schemes (orthogonal, sparse, eye, dirac, constants) against their definitions, and
-// the arguments torch refuses.
+// structured schemes (orthogonal, sparse, eye, dirac, constants) against their definitions (the
+// orthogonal one also against a double-precision QR of the same Gaussian matrix), their
+// independence from the thread count, and the arguments torch refuses.
 //
 // References: torch/nn/init.py (PyTorch 2.x: calculate_gain, _calculate_fan_in_and_fan_out,
 // xavier_*_, kaiming_*_, orthogonal_, sparse_, eye_, dirac_), torch/nn/modules/linear.py
@@ -27,7 +28,9 @@
 #include "core/fans.h"
 #include "core/gain.h"
 #include "core/law.h"
+#include "core/parallel.h"
 #include "core/rng.h"
+#include "core/sampling.h"
 #include "core/schemes.h"
 #include "core/tensor.h"
 #include "tests/support/stat_tests.h"
@@ -330,11 +333,16 @@ class TestSchemes : public QObject {
   void orthogonal_is_orthonormal();
   void orthogonal_is_haar_data();
   void orthogonal_is_haar();
+  void orthogonal_is_qr_factor_data();
+  void orthogonal_is_qr_factor();
   void sparse_zeros_per_column_data();
   void sparse_zeros_per_column();
   void sparse_nonzeros_normal_data();
   void sparse_nonzeros_normal();
   void sparse_zero_rows_uniform();
+  void sparse_zeros_are_random_subsets();
+  void structured_thread_count_independent_data();
+  void structured_thread_count_independent();
   void eye_data();
   void eye();
   void dirac_data();
@@ -661,7 +669,7 @@ void TestSchemes::trunc_normal_default_std() {
 void TestSchemes::orthogonal_is_orthonormal_data() {
   QTest::addColumn<Shape>("shape");
   QTest::addColumn<double>("gain");
-  const Shape shapes[] = {{256, 256}, {300, 100}, {100, 300}, {16, 8, 3, 3}};
+  const Shape shapes[] = {{256, 256}, {300, 100}, {100, 300}, {16, 8, 3, 3}, {1024, 1024}};
   for (const Shape& shape : shapes) {
     for (double gain : {1.0, 2.0}) {
       QTest::newRow(qPrintable(QString("%1 gain=%2").arg(shape_name(shape)).arg(gain)))
@@ -722,6 +730,68 @@ void TestSchemes::orthogonal_is_haar() {
                                             .arg(draws)
                                             .arg(mean(i, j))
                                             .arg(se)));
+}
+
+void TestSchemes::orthogonal_is_qr_factor_data() {
+  QTest::addColumn<Shape>("shape");
+  QTest::newRow("[64,64]") << Shape{64, 64};
+  QTest::newRow("[256,256]") << Shape{256, 256};
+  QTest::newRow("[300,100]") << Shape{300, 100};
+  QTest::newRow("[100,300]") << Shape{100, 300};
+  QTest::newRow("[16,8,3,3]") << Shape{16, 8, 3, 3};
+}
+
+// torch.nn.init.orthogonal_ returns the Q of T = QR, T the N(0, 1) matrix of the fill (transposed
+// if wide), with the signs that make diag R > 0: the unique such factorization. T is rebuilt from
+// a generator in the same state, and both properties checked in double, u = 2⁻²⁴ being float's
+// unit roundoff (the QR runs in float):
+// - R = QᵀT is upper triangular with a positive diagonal: Householder QR's backward error, a small
+//   multiple of u·‖T‖_F (about 5 here; Higham, Accuracy and Stability, thm. 19.4, allows ~m·n),
+//   bounds the strictly lower part; 20·u·‖T‖_F is asked for, and for each diagonal entry to be
+//   positive by more than that.
+// - Q is the factor a QR in double finds, to first order within √2·κ₂(T)·‖ΔT‖_F/‖T‖₂ (Sun 1991)
+//   with ‖ΔT‖_F the backward error, about 5·u·‖T‖_F as above (7 allowed for), and
+//   ‖T‖_F ≤ √n·‖T‖₂: √2·7 < 10, so 10·κ₂·u·√n.
+void TestSchemes::orthogonal_is_qr_factor() {
+  QFETCH(Shape, shape);
+  const Tensor t = initialized(shape, Scheme::orthogonal, {}, 2357);
+  Tensor gaussian(shape);
+  Generator gen(2357, 0);
+  fill_normal(gaussian.values(), 0.0, 1.0, gen);
+  const bool wide = t.matrix().rows() < t.matrix().cols();
+  Eigen::MatrixXd tall = gaussian.matrix().cast<double>();
+  Eigen::MatrixXd q = t.matrix().cast<double>();
+  if (wide) {
+    tall.transposeInPlace();
+    q.transposeInPlace();
+  }
+  const Eigen::Index n = tall.cols();
+  const double u = 0x1p-24;
+
+  const Eigen::MatrixXd r = q.transpose() * tall;
+  const double bound = 20.0 * u * tall.norm();
+  const double lower = r.triangularView<Eigen::StrictlyLower>().toDenseMatrix().norm();
+  QVERIFY2(lower <= bound,
+           qPrintable(QString("‖lower(QᵀT)‖_F = %1, bound %2").arg(lower).arg(bound)));
+  Eigen::Index j = 0;
+  const double smallest = r.diagonal().minCoeff(&j);
+  QVERIFY2(
+      smallest > bound,
+      qPrintable(QString("R[%1,%1] = %2, not positive beyond %3").arg(j).arg(smallest).arg(bound)));
+
+  const Eigen::HouseholderQR<Eigen::MatrixXd> qr(tall);
+  Eigen::MatrixXd want = qr.householderQ() * Eigen::MatrixXd::Identity(tall.rows(), n);
+  for (Eigen::Index c = 0; c < n; ++c) {
+    if (qr.matrixQR()(c, c) < 0) want.col(c) *= -1.0;
+  }
+  const Eigen::JacobiSVD<Eigen::MatrixXd> svd(tall);
+  const double kappa = svd.singularValues()(0) / svd.singularValues()(n - 1);
+  const double tolerance = 10.0 * kappa * u * std::sqrt(static_cast<double>(n));
+  const double error = (q - want).norm();
+  QVERIFY2(error <= tolerance, qPrintable(QString("‖Q − Q_double‖_F = %1, κ₂ = %2, bound %3")
+                                              .arg(error)
+                                              .arg(kappa)
+                                              .arg(tolerance)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -802,6 +872,53 @@ void TestSchemes::sparse_zero_rows_uniform() {
     QVERIFY2(std::abs(share - p) < 5.0 * se,
              qPrintable(
                  QString("row %1 is zero in %2 of the columns, want %3").arg(r).arg(share).arg(p)));
+  }
+}
+
+// torch.nn.init.sparse_ fills N(0, std²), then picks each column's zero rows in turn; here with
+// random_subset, drawing on after the fill. So the zeros are where successive random_subset calls
+// on a generator in the same state put them (fill_sparse draws the columns in parallel).
+void TestSchemes::sparse_zeros_are_random_subsets() {
+  const Shape shape{200, 300};
+  const Tensor t = initialized(shape, Scheme::sparse, {.sparsity = 0.1}, 3141);
+  Generator gen(3141, 0);
+  std::vector<float> skipped(static_cast<std::size_t>(shape[0] * shape[1]));
+  fill_normal(skipped, 0.0, 0.01, gen);
+  const MatrixRM& m = t.matrix();
+  for (Eigen::Index c = 0; c < m.cols(); ++c) {
+    std::vector<std::int64_t> zeros;
+    for (Eigen::Index r = 0; r < m.rows(); ++r) {
+      if (m(r, c) == 0.0f) zeros.push_back(r);
+    }
+    QVERIFY2(zeros == random_subset(shape[0], 20, gen),
+             qPrintable(QString("column %1: zero rows differ").arg(c)));
+  }
+}
+
+void TestSchemes::structured_thread_count_independent_data() {
+  QTest::addColumn<Scheme>("scheme");
+  QTest::addColumn<Shape>("shape");
+  QTest::newRow("orthogonal [300,300]") << Scheme::orthogonal << Shape{300, 300};
+  QTest::newRow("orthogonal [64,600]") << Scheme::orthogonal << Shape{64, 600};
+  QTest::newRow("sparse [1000,300]") << Scheme::sparse << Shape{1000, 300};
+}
+
+// Both run parts in parallel (the normal fill, sparse's subsets and zeroing): the bytes may not
+// depend on the thread count.
+void TestSchemes::structured_thread_count_independent() {
+  QFETCH(Scheme, scheme);
+  QFETCH(Shape, shape);
+  const int saved = max_threads();
+  std::vector<Tensor> runs;
+  for (int threads : {1, 2, 3}) {
+    set_max_threads(threads);
+    runs.push_back(initialized(shape, scheme, {.sparsity = 0.1}, 1729));
+  }
+  set_max_threads(saved);
+  const std::size_t bytes = runs[0].values().size_bytes();
+  for (std::size_t r = 1; r < runs.size(); ++r) {
+    QVERIFY2(std::memcmp(runs[0].values().data(), runs[r].values().data(), bytes) == 0,
+             qPrintable(QString("1 thread and %1 threads differ").arg(r + 1)));
   }
 }
 

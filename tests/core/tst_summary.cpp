@@ -1,8 +1,6 @@
 // Tests of core/summary.h: moments, counts and extremes on hand-computed vectors, non-finite
-// entries, histograms (edges, the bin of every value, the special ranges), saturation shares, and
-// bit-identical results for any thread count.
-
-#include <omp.h>
+// entries, histograms (edges, the bin of every value, the special ranges, values on and next to
+// every edge), saturation shares, and bit-identical results for any thread count.
 
 #include <QtTest>
 
@@ -12,9 +10,11 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/summary.h"
 
 namespace initscope {
@@ -65,6 +65,34 @@ void check_histogram(const Values& values, const Histogram& h, int bins) {
 
 bool same_bits(double a, double b) {
   return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
+
+/// Mean and population variance of the finite entries, two passes in long double.
+std::pair<long double, long double> reference_moments(const Values& values) {
+  long double sum = 0, squares = 0, n = 0;
+  for (float v : values) {
+    if (std::isfinite(v)) sum += v, n += 1;
+  }
+  const long double mean = sum / n;
+  for (float v : values) {
+    if (std::isfinite(v)) squares += (v - mean) * (v - mean);
+  }
+  return {mean, squares / n};
+}
+
+/// The floats within two steps of each inner edge of a histogram over [lo, hi], inside [lo, hi]
+/// (of about a thousand edges spread over the range, when there are more).
+Values floats_at_edges(float lo, float hi, int bins) {
+  const Histogram frame = histogram(Values{lo, hi}, bins);
+  Values out;
+  for (int i = 1; i < bins; i += std::max(1, bins / 1000)) {
+    float f = static_cast<float>(frame.edges[static_cast<std::size_t>(i)]);
+    f = std::nextafter(std::nextafter(f, -kInf), -kInf);
+    for (int step = 0; step < 5; ++step, f = std::nextafter(f, kInf)) {
+      if (f >= lo && f <= hi) out.push_back(f);
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -149,6 +177,9 @@ class TestSummary : public QObject {
     QTest::newRow("constant with NaN") << Values{2, kNaN, 2, kInf} << 5 << 1.0 << 3.0;
     QTest::newRow("all NaN") << Values{kNaN, -kInf} << 4 << 0.0 << 1.0;
     QTest::newRow("empty") << Values{} << 4 << 0.0 << 1.0;
+    Values constant(50001, -4.0f);
+    constant[20000] = kNaN;
+    QTest::newRow("constant, many blocks") << constant << 8 << -6.0 << -2.0;
   }
   void histogram_special_ranges() {
     QFETCH(Values, values);
@@ -217,6 +248,115 @@ class TestSummary : public QObject {
     check_histogram(values, h, bins);
   }
 
+  void histogram_every_edge_data() {
+    QTest::addColumn<float>("low");
+    QTest::addColumn<float>("high");
+    QTest::addColumn<int>("bins");
+    QTest::addColumn<bool>("non_finite");  // Inf and NaN among the values: the masked loops
+    QTest::newRow("64 bins") << -3.7f << 5.1f << 64 << false;
+    QTest::newRow("64 bins, Inf and NaN") << -3.7f << 5.1f << 64 << true;
+    QTest::newRow("[0, 1], 100 bins") << 0.0f << 1.0f << 100 << false;
+    QTest::newRow("1e4 ± 5") << 9995.0f << 10005.0f << 64 << true;
+    QTest::newRow("1000 ± 0.01, 7 bins") << 999.99f << 1000.01f << 7 << false;
+    QTest::newRow("tiny, 1000 bins") << -1e-30f << 3e-30f << 1000 << false;
+    QTest::newRow("guess too high") << -2.1348981857299805f << 4.8651018142700195f << 100 << false;
+    QTest::newRow("guess too low") << -6.00967264175415f << -5.709672451019287f << 100 << true;
+    QTest::newRow("1 bin") << -1.0f << 2.0f << 1 << false;
+    QTest::newRow("2 bins") << -1.0f << 2.0f << 2 << true;
+    // Ranges where the float guess is not used: every value is binned against the edges.
+    QTest::newRow("near FLT_MAX") << -3e38f << 3e38f << 64 << false;
+    QTest::newRow("subnormal") << 0.0f << 1e-40f << 64 << true;
+    QTest::newRow("400000 bins") << 1.0f << 2.0f << 400000 << false;
+  }
+  void histogram_every_edge() {
+    // The floats on and next to every inner edge, among uniform values, shuffled over several
+    // blocks (a partial last one included): each lands in the bin its edges say.
+    QFETCH(float, low);
+    QFETCH(float, high);
+    QFETCH(int, bins);
+    QFETCH(bool, non_finite);
+    const Values at_edges = floats_at_edges(low, high, bins);
+    Values values{low, high};
+    std::mt19937_64 engine(7);
+    std::uniform_real_distribution<float> uniform(low, high);
+    while (values.size() < 40000 || values.size() < 3 * at_edges.size()) {
+      values.insert(values.end(), at_edges.begin(), at_edges.end());
+      for (int i = 0; i < 1000; ++i) values.push_back(std::clamp(uniform(engine), low, high));
+    }
+    while (values.size() % 16 != 5) values.push_back(high);  // a last step of 5 values
+    std::shuffle(values.begin() + 2, values.end(), engine);
+    if (non_finite) {
+      for (std::size_t i = 3; i < values.size(); i += 997) values[i] = i % 2 ? kNaN : -kInf;
+      values[40] = kInf;
+    }
+    const SummaryHistogram both = summarize_with_histogram(values, bins);
+    QCOMPARE(both.histogram.edges.front(), static_cast<double>(low));
+    QCOMPARE(both.histogram.edges.back(), static_cast<double>(high));
+    check_histogram(values, both.histogram, bins);
+    QCOMPARE(histogram(values, bins, both.summary).counts, both.histogram.counts);
+  }
+
+  void fused_equals_separate() {
+    // summarize_with_histogram makes the same passes as summarize: the same bits.
+    Values values = random_values(70001, 5, -2.0, 3.0);
+    values[100] = kNaN;
+    const SummaryHistogram both = summarize_with_histogram(values, 64);
+    const Summary alone = summarize(values);
+    QCOMPARE(both.summary.count, alone.count);
+    QCOMPARE(both.summary.finite, alone.finite);
+    QCOMPARE(both.summary.zeros, alone.zeros);
+    QVERIFY(same_bits(both.summary.mean, alone.mean));
+    QVERIFY(same_bits(both.summary.variance, alone.variance));
+    QVERIFY(same_bits(both.summary.min, alone.min));
+    QVERIFY(same_bits(both.summary.max, alone.max));
+    QCOMPARE(both.histogram.counts, histogram(values, 64).counts);
+    QCOMPARE(both.histogram.counts, histogram(values, 64, alone).counts);
+  }
+
+  void large_mean_without_cancellation() {
+    // 10⁴ + N(0, 1) in float: E[x²] − E[x]² would lose 8 of double's 16 digits; the two passes
+    // keep the mean and the variance to 1e-12 relative of a long double reference.
+    const Values values = random_values(1000005, 41, 1e4, 1.0);
+    const auto [mean, variance] = reference_moments(values);
+    for (const Summary& s : {summarize(values), summarize_with_histogram(values).summary}) {
+      QVERIFY2(std::abs(s.mean - static_cast<double>(mean)) <= 1e-12 * static_cast<double>(mean),
+               qPrintable(QString("mean %1").arg(s.mean, 0, 'g', 17)));
+      QVERIFY2(std::abs(s.variance - static_cast<double>(variance)) <=
+                   1e-12 * static_cast<double>(variance),
+               qPrintable(QString("variance %1 vs %2")
+                              .arg(s.variance, 0, 'g', 17)
+                              .arg(static_cast<double>(variance), 0, 'g', 17)));
+    }
+  }
+
+  void non_finite_in_large_tensors() {
+    // Inf and NaN in some blocks and in the tail, zeros of both signs: counts, extremes and
+    // moments over the finite entries, as on small vectors.
+    Values values = random_values(100007, 17, 0.5, 2.0);
+    values[5] = kInf;              // block 0: an Inf alone
+    values[16384 * 2 + 3] = kNaN;  // block 2: a NaN
+    values[16384 * 3 + 1] = kInf;  // block 3: Inf and −Inf
+    values[16384 * 3 + 2] = -kInf;
+    values[100005] = kNaN;  // the tail
+    values[7] = 0.0f;
+    values[16384 * 2 + 8] = -0.0f;
+    values[100006] = 0.0f;
+    const float lowest = -25.0f, highest = 30.0f;  // beyond N(0.5, 4)'s reach in 10⁵ draws
+    values[16384 * 3 + 9] = lowest;
+    values[100004] = highest;
+    const auto [mean, variance] = reference_moments(values);
+    const SummaryHistogram both = summarize_with_histogram(values, 64);
+    const Summary& s = both.summary;
+    QCOMPARE(s.count, 100007LL);
+    QCOMPARE(s.finite, 100007LL - 5);
+    QCOMPARE(s.zeros, 3LL);
+    QCOMPARE(s.min, static_cast<double>(lowest));
+    QCOMPARE(s.max, static_cast<double>(highest));
+    QVERIFY(std::abs(s.mean - static_cast<double>(mean)) <= 1e-13);
+    QVERIFY(std::abs(s.variance - static_cast<double>(variance)) <= 1e-12);
+    check_histogram(values, both.histogram, 64);
+  }
+
   void histogram_rejects_no_bins() {
     bool thrown = false;
     try {
@@ -244,39 +384,38 @@ class TestSummary : public QObject {
     Values values = random_values(1000003, 31, 1000.0, 1.0);
     values[12345] = kNaN;
     values[999999] = 0.0f;
-    const int saved = omp_get_max_threads();
-    omp_set_num_threads(1);
+    const int saved = max_threads();
+    set_max_threads(1);
     const Summary one = summarize(values);
     const Histogram h_one = histogram(values);
+    const SummaryHistogram both_one = summarize_with_histogram(values, 100);
     const double share_one = share_beyond(values, 1.0, -1000.0, 1.5);
+    auto check_same = [](const Summary& many, const Summary& first) {
+      QCOMPARE(many.count, first.count);
+      QCOMPARE(many.finite, first.finite);
+      QCOMPARE(many.zeros, first.zeros);
+      QVERIFY(same_bits(many.mean, first.mean));
+      QVERIFY(same_bits(many.variance, first.variance));
+      QVERIFY(same_bits(many.min, first.min));
+      QVERIFY(same_bits(many.max, first.max));
+    };
     for (int threads : {2, 3}) {
-      omp_set_num_threads(threads);
-      const Summary many = summarize(values);
-      QCOMPARE(many.count, one.count);
-      QCOMPARE(many.finite, one.finite);
-      QCOMPARE(many.zeros, one.zeros);
-      QVERIFY(same_bits(many.mean, one.mean));
-      QVERIFY(same_bits(many.variance, one.variance));
-      QVERIFY(same_bits(many.min, one.min));
-      QVERIFY(same_bits(many.max, one.max));
+      set_max_threads(threads);
+      check_same(summarize(values), one);
       const Histogram h_many = histogram(values);
       QCOMPARE(h_many.counts, h_one.counts);
       QVERIFY(std::equal(h_one.edges.begin(), h_one.edges.end(), h_many.edges.begin(), same_bits));
+      const SummaryHistogram both_many = summarize_with_histogram(values, 100);
+      check_same(both_many.summary, both_one.summary);
+      QCOMPARE(both_many.histogram.counts, both_one.histogram.counts);
       QVERIFY(same_bits(share_beyond(values, 1.0, -1000.0, 1.5), share_one));
     }
-    omp_set_num_threads(saved);
+    set_max_threads(saved);
     // And the moments are right: against a plain two-pass sum in long double over the finite
     // entries (the zero included, which alone adds about 1000²/10⁶ = 1 to the variance).
-    long double sum = 0, squares = 0, n = 0;
-    for (float v : values) {
-      if (std::isfinite(v)) sum += v, n += 1;
-    }
-    const long double mean = sum / n;
-    for (float v : values) {
-      if (std::isfinite(v)) squares += (v - mean) * (v - mean);
-    }
+    const auto [mean, variance] = reference_moments(values);
     QVERIFY(std::abs(one.mean - static_cast<double>(mean)) <= 1e-13 * 1000.0);
-    QVERIFY(std::abs(one.variance - static_cast<double>(squares / n)) <= 1e-12);
+    QVERIFY(std::abs(one.variance - static_cast<double>(variance)) <= 1e-12);
   }
 };
 

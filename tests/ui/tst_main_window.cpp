@@ -6,6 +6,7 @@
 #include <QDockWidget>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -99,6 +100,32 @@ class TestMainWindow : public QObject {
     QCOMPARE(last.network.width, 64 + 200 - 2 * 66);
     QTRY_VERIFY_WITH_TIMEOUT(
         !window.runner()->busy() && window.result() && window.result()->config == last, 60000);
+    verify_plots_match_core(window, last);
+  }
+
+  void a_drag_over_quick_runs_cancels_none() {
+    // Quick runs are left to finish while the drag goes on, and the latest setting runs right
+    // after: every run started also finishes (none is superseded), the plots follow the drag
+    // (results arrive before it ends), and the drag ends on its last setting.
+    MainWindow window;
+    window.setConfig(small());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.runner()->busy() && window.result(), 30000);
+    QSignalSpy started(window.runner(), &RunController::started);
+    QSignalSpy finished(window.runner(), &RunController::finished);
+    auto* slider = window.controlPanel()->findChild<QSlider*>(QStringLiteral("depth_slider"));
+    QVERIFY(slider);
+    const int first = slider->value();
+    for (int i = 1; i <= 40; ++i) {
+      slider->setValue(first + i % 8);
+      QTest::qWait(2);
+    }
+    const int during = finished.count();
+    const Config last = window.controlPanel()->config();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !window.runner()->busy() && window.result() && window.result()->config == last, 30000);
+    QVERIFY2(during > 0, "no result reached the window during the drag");
+    QCOMPARE(finished.count(), started.count());
+    QVERIFY(started.count() <= 41);
     verify_plots_match_core(window, last);
   }
 
