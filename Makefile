@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES := cmake ninja-build g++ make qt6-base-dev qt6-svg-dev libqcustomplot-dev \
             libeigen3-dev libbenchmark-dev
 
-.PHONY: run test build configure deps bench clean
+.PHONY: run test build configure deps bench clean test-sanitize
 
 run: build
 	$(BUILD_DIR)/app/initscope
@@ -52,5 +52,89 @@ BENCH_ARGS ?=
 bench: build
 	$(BUILD_DIR)/bench/initscope_bench $(BENCH_ARGS)
 
+# The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer, then the tests that run
+# threads of the engine (its pool, run() on several threads) under ThreadSanitizer, each in a
+# build directory of its own. Any report fails the test that triggered it. .ci/run calls this after
+# `make test`.
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0
+TSAN_ENV := TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/sanitizers/tsan.supp
+TSAN_TESTS := tst_parallel tst_run
+test-sanitize: deps
+	@if [ ! -f build-asan/CMakeCache.txt ]; then \
+	  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINITSCOPE_BUILD_BENCH=OFF \
+	        -DINITSCOPE_SANITIZE=address,undefined; \
+	fi
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && $(ASAN_ENV) QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j $(JOBS)
+	@if [ ! -f build-tsan/CMakeCache.txt ]; then \
+	  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINITSCOPE_BUILD_BENCH=OFF \
+	        -DINITSCOPE_SANITIZE=thread; \
+	fi
+	cmake --build build-tsan -j $(JOBS) --target $(TSAN_TESTS)
+	cd build-tsan && $(TSAN_ENV) QT_QPA_PLATFORM=offscreen \
+	  ctest --output-on-failure -j $(JOBS) -R '^($(subst $(eval) ,|,$(TSAN_TESTS)))$$'
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz
+
+# --- Fuzzing (issue 7) ---------------------------------------------------------------------------
+# `make fuzz`: builds tests/fuzz/fuzz_config.cpp, a libFuzzer target over the config reader, the
+# validator and a run on tiny sizes, with clang++ and AddressSanitizer + UBSan in $(FUZZ_DIR), then
+# fuzzes for FUZZ_SECONDS from the example and lesson configs (the corpus grows in
+# $(FUZZ_DIR)/corpus across runs). A crash, a sanitizer report, a leak, a broken round trip or an
+# input that takes over 5 s stops it with a non-zero status and leaves the input in
+# $(FUZZ_DIR)/artifacts/. Save a minimized one in tests/fuzz/regressions/ (tst_fuzz_regressions
+# replays that folder). `make fuzz-dict` rewrites tests/fuzz/config.dict after core gains a key or
+# a name. Core is compiled from its sources here, without CMake or Qt.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CXX ?= clang++
+FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_ARGS ?=
+FUZZ_PACKAGES := clang libclang-rt-dev libeigen3-dev
+FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CXXFLAGS := -std=c++20 -O1 -g -fno-omit-frame-pointer $(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link \
+                 -I. -I/usr/include/eigen3 -DEIGEN_DONT_PARALLELIZE -pthread -MMD -MP
+# Every core source but those of the reports and the window's extras, which the target never calls.
+FUZZ_CORE_SRCS := $(filter-out core/allocator.cpp core/compare.cpp core/inspector.cpp core/report.cpp,\
+                    $(wildcard core/*.cpp))
+FUZZ_CORE_OBJS := $(patsubst core/%.cpp,$(FUZZ_DIR)/obj/core/%.o,$(FUZZ_CORE_SRCS))
+FUZZ_SEED_FILES := $(wildcard resources/examples/*.json resources/lessons/*.json)
+
+.PHONY: fuzz fuzz-build fuzz-deps fuzz-dict
+
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory -j $(FUZZ_JOBS) fuzz-build
+	rm -rf $(FUZZ_DIR)/seeds && $(FUZZ_DIR)/fuzz_seeds corpus $(FUZZ_DIR)/seeds $(FUZZ_SEED_FILES)
+	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts && cp $(FUZZ_DIR)/seeds/* $(FUZZ_DIR)/corpus/
+	UBSAN_OPTIONS=print_stacktrace=1 $(FUZZ_DIR)/fuzz_config -max_total_time=$(FUZZ_SECONDS) \
+	  -timeout=5 -rss_limit_mb=2048 -detect_leaks=1 -dict=tests/fuzz/config.dict \
+	  -artifact_prefix=$(FUZZ_DIR)/artifacts/ $(FUZZ_ARGS) \
+	  $(FUZZ_DIR)/corpus $(wildcard tests/fuzz/regressions tests/fuzz/seeds)
+
+fuzz-build: $(FUZZ_DIR)/fuzz_config $(FUZZ_DIR)/fuzz_seeds
+
+# The packages `make fuzz` needs, installed by the `deps` recipe above when missing.
+fuzz-deps:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(FUZZ_PACKAGES)"
+
+fuzz-dict: fuzz-deps
+	@$(MAKE) --no-print-directory -j $(FUZZ_JOBS) $(FUZZ_DIR)/fuzz_seeds
+	$(FUZZ_DIR)/fuzz_seeds dict > tests/fuzz/config.dict
+
+$(FUZZ_DIR)/libcore.a: $(FUZZ_CORE_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_config: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_config.o $(FUZZ_DIR)/libcore.a
+	$(FUZZ_CXX) $(FUZZ_SANITIZE) -fsanitize=fuzzer -pthread -o $@ $^
+
+$(FUZZ_DIR)/fuzz_seeds: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_seeds.o $(FUZZ_DIR)/libcore.a
+	$(FUZZ_CXX) $(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link -pthread -o $@ $^
+
+$(FUZZ_DIR)/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -c -o $@ $<
+
+-include $(wildcard $(FUZZ_DIR)/obj/*/*.d $(FUZZ_DIR)/obj/*/*/*.d)

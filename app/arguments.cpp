@@ -1,9 +1,15 @@
 #include "app/arguments.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
 namespace initscope::app {
+
+bool asks_for_help(const std::vector<std::string>& args) {
+  return std::any_of(args.begin(), args.end(),
+                     [](const std::string& arg) { return arg == "--help" || arg == "-h"; });
+}
 
 std::optional<double> parse_number(const std::string& text) {
   double value = 0;

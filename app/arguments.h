@@ -5,8 +5,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace initscope::app {
+
+/// Whether the arguments ask for help: --help or -h anywhere (it wins over any other problem).
+bool asks_for_help(const std::vector<std::string>& args);
 
 /// A finite decimal number, the whole text.
 std::optional<double> parse_number(const std::string& text);

@@ -56,6 +56,10 @@ constexpr std::array<Command, 4> kCommands{{{"gui", gui_command},
 
 }  // namespace
 
+std::string_view usage() {
+  return kUsage;
+}
+
 int run_command_line(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.empty()) return gui_command({}, out, err);
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

@@ -44,6 +44,7 @@ std::optional<ExportArguments> parse(const std::vector<std::string>& args, std::
     try {
       if (arg == "--out") {
         parsed.out_dir = args[++i];
+        if (parsed.out_dir.empty()) throw InputError("--out takes a folder, not an empty string");
         have_out = true;
       } else if (arg == "--format") {
         parsed.options.formats.clear();
@@ -87,8 +88,7 @@ std::optional<ExportArguments> parse(const std::vector<std::string>& args, std::
 
 int export_experiment(const Config& config, const std::string& dir,
                       const ui::ExportOptions& options, const std::string& prefix,
-                      std::ostream& out, std::ostream& err) {
-  const std::unique_ptr<QApplication> app = make_qt_application(true);
+                      const std::vector<std::string>& notes, std::ostream& out, std::ostream& err) {
   Result result;
   try {
     result = run(config);
@@ -96,6 +96,9 @@ int export_experiment(const Config& config, const std::string& dir,
     err << prefix << e.what() << "\n";
     return kExitBadInput;
   }
+  for (const std::string& note : notes) err << note << "\n";
+  // Only now: refused input never starts Qt, whose platform plugin may have things to say.
+  const std::unique_ptr<QApplication> app = make_qt_application(true);
   const ui::ExportReport report = ui::export_result(result, QString::fromStdString(dir), options);
   for (const QString& path : report.written) out << "wrote " << path.toStdString() << "\n";
   if (!report.ok()) {
@@ -106,6 +109,10 @@ int export_experiment(const Config& config, const std::string& dir,
 }
 
 int export_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (asks_for_help(args)) {
+    out << usage();
+    return kExitOk;
+  }
   const std::optional<ExportArguments> parsed = parse(args, err);
   if (!parsed) return kExitBadInput;
   LoadedConfig loaded;
@@ -115,10 +122,11 @@ int export_command(const std::vector<std::string>& args, std::ostream& out, std:
     err << kPrefix << e.what() << "\n";
     return kExitBadInput;
   }
+  std::vector<std::string> notes;
   for (const std::string& warning : loaded.warnings)
-    err << kPrefix << "warning: " << warning << "\n";
+    notes.push_back(kPrefix + std::string("warning: ") + warning);
   return export_experiment(loaded.config, parsed->out_dir, parsed->options,
-                           kPrefix + parsed->config_path + ": ", out, err);
+                           kPrefix + parsed->config_path + ": ", notes, out, err);
 }
 
 }  // namespace initscope::app

@@ -23,6 +23,10 @@ std::vector<std::string_view> all_gain_names() {
 }  // namespace
 
 int gain_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (asks_for_help(args)) {
+    out << usage();
+    return kExitOk;
+  }
   if (args.empty() || args.size() > 2) {
     err << "initscope gain: expected NAME [PARAM], e.g. initscope gain leaky_relu 0.2\n";
     return kExitBadInput;

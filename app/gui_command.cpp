@@ -1,5 +1,6 @@
 #include "app/gui_command.h"
 
+#include "app/arguments.h"
 #include "app/command_line.h"
 #include "app/export_command.h"
 #include "app/qt_app.h"
@@ -19,6 +20,10 @@ bool has_display() {
 }  // namespace
 
 int gui_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (asks_for_help(args)) {
+    out << usage();
+    return kExitOk;
+  }
   if (args.size() > 1) {
     err << "initscope gui: expected at most one CONFIG\n";
     return kExitBadInput;
@@ -34,12 +39,14 @@ int gui_command(const std::vector<std::string>& args, std::ostream& out, std::os
         return kExitBadInput;
       }
     }
-    err << "initscope: no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so no window; "
-        << "rendering the " << (args.empty() ? "default" : args[0]) << " experiment's plots into "
-        << "./initscope-out/ instead\n";
+    const std::string note =
+        "initscope: no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so no window; "
+        "rendering the " +
+        (args.empty() ? std::string("default") : args[0]) +
+        " experiment's plots into ./initscope-out/ instead";
     ui::ExportOptions options;
     options.formats = {ui::ExportFormat::png, ui::ExportFormat::csv};
-    return export_experiment(config, "initscope-out", options, "initscope: ", out, err);
+    return export_experiment(config, "initscope-out", options, "initscope: ", {note}, out, err);
   }
   const std::unique_ptr<QApplication> app = make_qt_application(false);
   // The window runs one experiment after another: their buffers are reused rather than faulted in

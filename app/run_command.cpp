@@ -44,6 +44,10 @@ std::optional<RunArguments> parse(const std::vector<std::string>& args, std::ost
     if (arg == "--out") {
       const std::string* dir = value();
       if (dir == nullptr) return std::nullopt;
+      if (dir->empty()) {
+        err << kPrefix << "--out takes a folder, not an empty string\n";
+        return std::nullopt;
+      }
       parsed.out_dir = *dir;
     } else if (arg == "--max-memory") {
       const std::string* text = value();
@@ -118,6 +122,10 @@ std::string write_outputs(const std::string& dir, const Result& result) {
 }  // namespace
 
 int run_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (asks_for_help(args)) {
+    out << usage();
+    return kExitOk;
+  }
   const std::optional<RunArguments> parsed = parse(args, err);
   if (!parsed) return kExitBadInput;
 
@@ -126,11 +134,22 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
   LoadedConfig loaded;
   Result result;
   const auto start = std::chrono::steady_clock::now();
-  try {
-    loaded = load_config(parsed->config_path);
+  // The file's warnings wait until the run has passed its checks (they come with its first layer),
+  // so that a refused run, over the memory limit say, still gives one line.
+  bool warned = false;
+  const auto warn = [&] {
+    if (warned) return;
+    warned = true;
     for (const std::string& warning : loaded.warnings)
       err << kPrefix << "warning: " << warning << "\n";
-    result = run(loaded.config, parsed->options);
+  };
+  try {
+    loaded = load_config(parsed->config_path);
+    result = run(loaded.config, parsed->options, [&](std::int64_t, std::int64_t) {
+      warn();
+      return true;
+    });
+    warn();
   } catch (const InputError& e) {
     const std::string message = e.what();
     // Errors from the file itself already name it; those from run() (memory) get the name here.

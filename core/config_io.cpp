@@ -1,5 +1,6 @@
 #include "core/config_io.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -93,14 +94,56 @@ bool read_bool(const json::Value& v, std::string_view path) {
   return v.as_bool();
 }
 
+// Names and keys are short words: a longer one gets no did-you-mean (the search is quadratic in
+// the length, and a 15 MB "name" would take seconds and gigabytes).
+constexpr std::size_t kMaxHintedLength = 64;
+
+// ` (did you mean "x"?)` for a typo (did_you_mean), for a different case ("ReLU"), or for names
+// the word starts or is the start of ("batchnorm" → "batch", "kaiming" → "kaiming_uniform" or
+// "kaiming_normal"); else "".
+std::string name_hint(std::string_view word, std::span<const std::string_view> candidates) {
+  if (word.size() > kMaxHintedLength) return {};
+  std::string lower(word);
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  std::vector<std::string_view> matches;
+  const auto add = [&](std::string_view name) {
+    if (std::find(matches.begin(), matches.end(), name) == matches.end()) matches.push_back(name);
+  };
+  for (std::string_view name : candidates) {
+    if (name == lower) add(name);
+  }
+  if (matches.empty()) {
+    if (std::string hint = did_you_mean(word, candidates); !hint.empty()) return hint;
+  }
+  if (matches.empty() && lower.size() >= 3) {
+    for (std::string_view name : candidates) {
+      if (name.starts_with(lower) || (name.size() >= 3 && lower.starts_with(name))) add(name);
+    }
+  }
+  if (matches.empty() || matches.size() > 3) return {};
+  std::string hint = " (did you mean ";
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    if (i > 0) hint += i + 1 < matches.size() ? ", " : " or ";
+    hint += "\"" + std::string(matches[i]) + "\"";
+  }
+  return hint + "?)";
+}
+
+// `unknown <family> "<name>"` and a hint. The name is shown as a JSON string, escaped and cut, so
+// that a newline or a megabyte in the file cannot break the message's one line.
+std::string unknown_name(std::string_view family, const std::string& name,
+                         std::span<const std::string_view> candidates) {
+  return "unknown " + std::string(family) + " " + json::describe(json::Value::string(name)) +
+         name_hint(name, candidates);
+}
+
 template <typename E>
 E read_name(const json::Value& v, std::string_view path) {
   if (!v.is_string()) fail(path, "expected a string, got " + json::describe(v));
-  try {
-    return parse_name<E>(v.as_string());
-  } catch (const InputError& e) {
-    fail(path, e.what());
-  }
+  if (const std::optional<E> value = find_by_name<E>(v.as_string())) return *value;
+  std::vector<std::string_view> names;  // aliases included, as parse_name
+  for (const auto& entry : EnumNames<E>::table) names.push_back(entry.name);
+  fail(path, unknown_name(EnumNames<E>::family, v.as_string(), names));
 }
 
 // A value that is one of a few words or a number: init.gain, network.bias_init.
@@ -120,8 +163,8 @@ std::optional<std::size_t> read_word_or_number(const json::Value& v, std::string
     for (std::size_t i = 0; i < words.size(); ++i) {
       if (v.as_string() == words[i]) return i;
     }
-    if (!did_you_mean(v.as_string(), words).empty()) {
-      fail(path, unknown_name_message(family, v.as_string(), words));
+    if (!name_hint(v.as_string(), words).empty()) {
+      fail(path, unknown_name(family, v.as_string(), words));
     }
   }
   fail(path, expected + json::describe(v));
@@ -161,6 +204,11 @@ class Reader {
         unknown_key(key, key, kTopKeys);
       }
     }
+    if (unknown_keys_ > kMaxKeyWarnings) {
+      warnings_.push_back(std::string(source_) + ": " +
+                          std::to_string(unknown_keys_ - kMaxKeyWarnings) +
+                          " more unknown keys, ignored");
+    }
     return c;
   }
 
@@ -196,10 +244,22 @@ class Reader {
     return v;
   }
 
+  // `path` is the section's prefix and the key. A key that is not a short printable word is shown
+  // as a JSON string, escaped and cut, so that the warning stays one line. Past kMaxKeyWarnings
+  // unknown keys are only counted (read() adds one line for the rest): a file of half a million
+  // keys would otherwise print half a million lines.
   void unknown_key(std::string_view path, std::string_view key,
                    std::span<const std::string_view> known) {
-    warnings_.push_back(std::string(source_) + ": " + std::string(path) + ": unknown key, ignored" +
-                        did_you_mean(key, known));
+    if (++unknown_keys_ > kMaxKeyWarnings) return;
+    const bool plain = key.size() <= kMaxHintedLength && !key.empty() &&
+                       std::none_of(key.begin(), key.end(), [](char c) {
+                         return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+                       });
+    const std::string shown = plain ? std::string(path)
+                                    : std::string(path.substr(0, path.size() - key.size())) +
+                                          json::describe(json::Value::string(std::string(key)));
+    const std::string hint = key.size() <= kMaxHintedLength ? did_you_mean(key, known) : "";
+    warnings_.push_back(std::string(source_) + ": " + shown + ": unknown key, ignored" + hint);
   }
 
   void read_input(const json::Value& object, Config::Input& input) {
@@ -360,8 +420,11 @@ class Reader {
     }
   }
 
+  static constexpr std::size_t kMaxKeyWarnings = 20;
+
   std::string_view source_;
   std::vector<std::string>& warnings_;
+  std::size_t unknown_keys_ = 0;
 };
 
 // The first layer's weight shape: the scheme's arguments are checked against it.

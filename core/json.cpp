@@ -306,6 +306,9 @@ class Reader {
   Value parse_value(int depth) {
     skip_whitespace();
     if (at_end()) unexpected("expected a value");
+    if (++values_ > kMaxValues) {
+      fail(here(), "more than " + std::to_string(kMaxValues) + " values in the document");
+    }
     const unsigned char c = peek();
     const Position start = here();
     Value value;
@@ -350,7 +353,8 @@ class Reader {
     if (is_nonfinite_word(word))
       fail(start, std::string(word) + " is not valid JSON; use a number");
     static constexpr std::string_view kLiterals[] = {"true", "false", "null"};
-    std::string hint = did_you_mean(word, kLiterals);
+    // A long word is no typo of these (and the edit distance is quadratic in its length).
+    std::string hint = word.size() <= 16 ? did_you_mean(word, kLiterals) : "";
     if (hint.empty()) hint = " (strings take double quotes)";
     fail(start, "invalid literal " + quoted(cut(word)) + hint);
   }
@@ -660,6 +664,7 @@ class Reader {
   int line_ = 1;
   int column_ = 1;
   Position last_comma_;
+  std::size_t values_ = 0;
 };
 
 // --- ParseError ------------------------------------------------------------------------------

@@ -44,6 +44,11 @@ class ParseError : public InputError {
 /// cannot exhaust the stack whatever the input.
 inline constexpr int kMaxNesting = 256;
 
+/// Documents with more values than this (numbers, strings, arrays, ... wherever they stand) are
+/// refused, so that memory stays bounded whatever the input: a value takes about 100 bytes, and a
+/// 16 MB file of "0," would otherwise take a gigabyte.
+inline constexpr std::size_t kMaxValues = 1'000'000;
+
 enum class Type { null, boolean, number, string, array, object };
 
 /// "null", "boolean", "number", "string", "array", "object".
@@ -58,7 +63,7 @@ class Value {
   /// null
   Value() = default;
 
-  static Value null() { return Value(); }
+  static Value null();
   static Value boolean(bool b);
   /// A number written as its shortest round-trip text ("0.1", "1e-05", "20.0"). JSON has no
   /// NaN or infinity: a non-finite x gives null, as JavaScript's JSON.stringify does, so that an
@@ -71,7 +76,9 @@ class Value {
   /// text is not a JSON number or is out of the range of a double.
   static Value number_from_text(std::string_view text);
   static Value string(std::string s);
-  static Value array(std::vector<Value> items = {});
+  /// An empty array.
+  static Value array();
+  static Value array(std::vector<Value> items);
   static Value object();
 
   Type type() const { return type_; }
@@ -142,6 +149,15 @@ struct Member {
     return a.key == b.key && a.value == b.value;
   }
 };
+
+// Defined here, where Member is complete: clang with libstdc++'s constexpr std::vector (C++20)
+// instantiates vector<Member>'s constructor and destructor where a Value is built.
+inline Value Value::null() {
+  return Value();
+}
+inline Value Value::array() {
+  return array(std::vector<Value>());
+}
 
 /// Reads one JSON document (a leading UTF-8 BOM is skipped). Throws ParseError.
 Value parse(std::string_view text);
