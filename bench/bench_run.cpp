@@ -28,18 +28,6 @@ extern char** environ;  // handed to the programs the benchmark starts
 namespace initscope::bench {
 namespace {
 
-// Issue 6's experiment: depth 10, width 1024, batch 512, input dim 1024, relu + kaiming_normal.
-Config big_experiment() {
-  Config c;
-  c.input.dim = 1024;
-  c.input.batch = 512;
-  c.network.depth = 10;
-  c.network.width = 1024;
-  c.activation.name = Activation::relu;
-  c.init.scheme = Scheme::kaiming_normal;
-  return c;
-}
-
 // The window's default experiment (depth 20, width 256, batch 512).
 Config default_experiment() {
   return Config{};

@@ -13,6 +13,9 @@
 
 namespace initscope::bench {
 
+/// Issue 6's experiment: depth 10, width 1024, batch 512, input dim 1024, relu + kaiming_normal.
+Config big_experiment();
+
 /// The FLOPs of the GEMMs of a forward and backward pass of an MLP: per layer z = h·Wᵀ,
 /// ∂W = (∂z)ᵀ·h and ∂h = ∂z·W, each 2·batch·fan_in·width.
 double gemm_flops(const Config& c);

@@ -102,12 +102,9 @@ template <typename BlockFn>
 void for_each_block(std::span<float> out, Generator& gen, BlockFn fn) {
   const auto n = static_cast<std::int64_t>(out.size());
   const std::uint64_t first = gen.reserve(static_cast<std::uint64_t>((n + 3) / 4));
-  const std::int64_t blocks = (n + kBlock - 1) / kBlock;
-  parallel_for(
-      blocks,
-      [&](std::int64_t b) {
-        const std::int64_t begin = b * kBlock;
-        const std::int64_t length = std::min(kBlock, n - begin);
+  parallel_for_ranges(
+      n, kBlock,
+      [&](std::int64_t begin, std::int64_t length) {
         alignas(64) std::array<std::uint32_t, kBlock> words;
         const std::span<std::uint32_t> used(words.data(), round_up(length, kChunk));
         gen.words(first + static_cast<std::uint64_t>(begin / 4), used);

@@ -59,14 +59,12 @@ std::vector<T> per_block(std::span<const float> values, BlockFn fn) {
   const auto n = static_cast<std::int64_t>(values.size());
   const std::int64_t blocks = (n + kBlock - 1) / kBlock;
   std::vector<T> results(static_cast<std::size_t>(blocks));
-  parallel_for(
-      blocks,
-      [&](std::int64_t b) {
-        const std::int64_t begin = b * kBlock;
-        results[static_cast<std::size_t>(b)] =
-            fn(static_cast<std::size_t>(b),
-               values.subspan(static_cast<std::size_t>(begin),
-                              static_cast<std::size_t>(std::min(kBlock, n - begin))));
+  parallel_for_ranges(
+      n, kBlock,
+      [&](std::int64_t begin, std::int64_t length) {
+        const auto b = static_cast<std::size_t>(begin / kBlock);
+        results[b] = fn(
+            b, values.subspan(static_cast<std::size_t>(begin), static_cast<std::size_t>(length)));
       },
       n > kParallelMin);
   return results;
