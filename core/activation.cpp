@@ -65,7 +65,7 @@ double ActivationFn::value(double z) const {
     case Activation::tanh:
       return std::tanh(z);
     case Activation::relu:
-      return z > 0 ? z : 0.0;
+      return z < 0 ? 0.0 : z;  // NaN stays NaN, as in torch.relu
     case Activation::leaky_relu:
     case Activation::prelu:
       return z > 0 ? z : param * z;

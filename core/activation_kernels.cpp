@@ -38,7 +38,7 @@ void activation_forward(const ActivationFn& fn, const Eigen::Ref<const MatrixR<S
       H = Z.tanh();
       return;
     case Activation::relu:
-      H = (Z > Scalar(0)).select(Z, Scalar(0));
+      H = (Z < Scalar(0)).select(Scalar(0), Z);  // NaN stays NaN, as in torch.relu
       return;
     case Activation::leaky_relu:
     case Activation::prelu:

@@ -1,6 +1,7 @@
 #include "core/parallel.h"
 
 #include <immintrin.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <atomic>
@@ -124,6 +125,9 @@ class Pool {
   }
 
   void helper(std::uint64_t seen) {
+    // Its own name: a thread otherwise inherits its creator's (the window's worker, say), which
+    // would make the pool's threads look like more of that one in a debugger or in /proc.
+    pthread_setname_np(pthread_self(), "initscope-pool");
     inside_loop = true;  // a body that loops again runs that loop serially
     for (;;) {
       new_job_.wait([&] { return generation_.load() != seen; });

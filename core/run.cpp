@@ -95,7 +95,12 @@ std::optional<double> saturated_share(Activation activation, const MatrixRM& h) 
   return std::nullopt;
 }
 
-std::vector<Layer<float>> initialize_layers(const Config& config, const InitResolution& init) {
+// Samples every layer's weight and bias; `keep_going` after each layer may stop it (nullopt), so
+// that a cancel is not held up by the sampling of a deep network's weights.
+template <typename KeepGoing>
+std::optional<std::vector<Layer<float>>> initialize_layers(const Config& config,
+                                                           const InitResolution& init,
+                                                           KeepGoing keep_going) {
   std::vector<Layer<float>> layers;
   layers.reserve(static_cast<std::size_t>(config.network.depth));
   for (std::int64_t l = 1; l <= config.network.depth; ++l) {
@@ -125,6 +130,7 @@ std::vector<Layer<float>> initialize_layers(const Config& config, const InitReso
       }
     }
     layers.push_back(std::move(layer));
+    if (!keep_going()) return std::nullopt;
   }
   return layers;
 }
@@ -247,6 +253,15 @@ MemoryEstimate estimate_memory(const Config& config) {
   return m;
 }
 
+std::optional<std::string> memory_refusal(const Config& config, const RunOptions& options) {
+  const MemoryEstimate memory = estimate_memory(config);
+  if (memory.total() <= static_cast<double>(options.max_memory)) return std::nullopt;
+  return "the run needs about " + format_bytes(memory.total()) + " (weights " +
+         format_bytes(memory.weights) + ", activations " + format_bytes(memory.activations) +
+         ", working buffers " + format_bytes(memory.scratch) + "), over the limit of " +
+         format_bytes(static_cast<double>(options.max_memory));
+}
+
 BlockSpec block_spec(const Config& config) {
   BlockSpec spec;
   spec.activation = ActivationFn::make(config.activation.name, config.activation.param);
@@ -324,14 +339,8 @@ InitResolution resolve_init(const Config& config) {
 
 Result run(const Config& config, const RunOptions& options, const Progress& progress) {
   validate(config);
-  const MemoryEstimate memory = estimate_memory(config);
-  if (memory.total() > static_cast<double>(options.max_memory)) {
-    throw InputError("the run needs about " + format_bytes(memory.total()) + " (weights " +
-                     format_bytes(memory.weights) + ", activations " +
-                     format_bytes(memory.activations) + ", working buffers " +
-                     format_bytes(memory.scratch) + "), over the limit of " +
-                     format_bytes(static_cast<double>(options.max_memory)) +
-                     "; reduce depth, width or batch, or raise --max-memory");
+  if (auto refusal = memory_refusal(config, options)) {
+    throw InputError(*refusal + "; reduce depth, width or batch, or raise --max-memory");
   }
   const ThreadLimit threads(options.threads > 0 ? options.threads : max_threads());
 
@@ -342,8 +351,9 @@ Result run(const Config& config, const RunOptions& options, const Progress& prog
     result.warnings.push_back("init.gain: " + std::string(name_of(config.init.scheme)) +
                               " takes no gain; ignored");
   }
+  // Each layer is three steps: sampling its weights, the forward pass, the backward pass.
   const int depth = static_cast<int>(config.network.depth);
-  const std::int64_t steps = 2 * static_cast<std::int64_t>(depth);
+  const std::int64_t steps = 3 * static_cast<std::int64_t>(depth);
   std::int64_t done = 0;
   auto keep_going = [&] { return !progress || progress(++done, steps); };
   auto cancelled = [&] {
@@ -354,8 +364,10 @@ Result run(const Config& config, const RunOptions& options, const Progress& prog
     return stopped;
   };
 
-  Stack<float> stack(block_spec(config), initialize_layers(config, result.init),
-                     sample_input(config));
+  std::optional<std::vector<Layer<float>>> layers =
+      initialize_layers(config, result.init, keep_going);
+  if (!layers) return cancelled();
+  Stack<float> stack(block_spec(config), std::move(*layers), sample_input(config));
   const Activation activation = config.activation.name;
   const int bins = options.histogram_bins;
   result.layers.resize(static_cast<std::size_t>(depth) + 1);

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "core/config.h"
 #include "core/result.h"
@@ -12,7 +14,8 @@
 
 namespace initscope {
 
-/// Called after each layer of the forward and of the backward pass (total = 2·depth steps).
+/// Called after each layer's weight sampling, forward pass and backward pass (total = 3·depth
+/// steps).
 /// Returning false stops the run, which then returns a Result with cancelled = true.
 using Progress = std::function<bool(std::int64_t done, std::int64_t total)>;
 
@@ -31,6 +34,11 @@ struct MemoryEstimate {
   double total() const { return weights + activations + scratch; }
 };
 MemoryEstimate estimate_memory(const Config& config);
+
+/// Why run() would refuse this config for its size ("the run needs about 9.0 TiB (…), over the
+/// limit of 4.0 GiB"), or nullopt when its estimate fits in options.max_memory. Computed from
+/// the sizes alone: nothing is allocated.
+std::optional<std::string> memory_refusal(const Config& config, const RunOptions& options = {});
 
 /// "1.5 GiB", "320 MiB", "12 KiB"
 std::string format_bytes(double bytes);

@@ -20,6 +20,7 @@
 #include <QSpinBox>
 
 #include "core/config_io.h"
+#include "core/run.h"
 #include "ui/control_panel_impl.h"
 #include "ui/control_panel_schemes.h"
 
@@ -290,15 +291,21 @@ void PanelImpl::sync_input() {
   if (seed_->value() != config_.seed) seed_->setValue(config_.seed);
 }
 
+// What stops this config from running, in the panel: validate()'s message, or the size over the
+// memory limit (run() refuses both before allocating anything; the window says so at once).
 void PanelImpl::sync_problem() {
+  QString problem;
   try {
     validate(config_);
-    problem_->clear();
-    problem_->setVisible(false);
+    if (auto refusal = memory_refusal(config_)) {
+      problem = tr("Too large to run: %1. Reduce depth, width or batch.")
+                    .arg(QString::fromStdString(*refusal));
+    }
   } catch (const std::exception& e) {
-    problem_->setText(QString::fromUtf8(e.what()));
-    problem_->setVisible(true);
+    problem = QString::fromUtf8(e.what());
   }
+  problem_->setText(problem);
+  problem_->setVisible(!problem.isEmpty());
 }
 
 }  // namespace initscope::ui

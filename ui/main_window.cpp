@@ -27,6 +27,7 @@
 #include "core/config_io.h"
 #include "core/error.h"
 #include "core/format.h"
+#include "core/run.h"
 #include "ui/application.h"
 #include "ui/atomic_write.h"
 #include "ui/control_panel.h"
@@ -43,6 +44,9 @@ namespace {
 constexpr double kSupersedeMs = 150;
 constexpr int kBusyDelayMs = 200;  // quicker runs show no busy indicator
 constexpr int kMaxRecent = 8;
+// A config the window saved is a few hundred characters; anything near core's 16 MiB file limit
+// in the settings is not one.
+constexpr qsizetype kMaxSavedConfigChars = 1 << 20;
 const QString kJsonFilter = QStringLiteral("InitScope experiments (*.json);;All files (*)");
 
 }  // namespace
@@ -153,6 +157,7 @@ void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openDialog);
   recent_menu_ = file->addMenu(tr("Open &Recent"));
+  recent_menu_->setObjectName(QStringLiteral("recent_menu"));
   file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
   file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, &MainWindow::saveAs);
   file->addSeparator();
@@ -207,13 +212,15 @@ void MainWindow::restoreSettings() {
   applyTheme(theme.value_or(ThemeName::light));
   rebuildRecentMenu();
 
-  // A saved experiment that no longer reads (edited by hand, from another version) falls back to
-  // the default experiment rather than stopping the window from opening.
+  // A saved experiment that no longer reads (edited by hand, from another version, out of range,
+  // too large to run) falls back to the default experiment rather than stopping the window from
+  // opening on something it cannot show.
   Config config;
   const QString saved = settings.value("experiment/config").toString();
-  if (!saved.isEmpty()) {
+  if (!saved.isEmpty() && saved.size() <= kMaxSavedConfigChars) {
     try {
       config = parse_config(saved.toStdString(), "saved settings").config;
+      if (memory_refusal(config)) config = Config{};
     } catch (const InputError&) {
       config = Config{};
     }
@@ -328,6 +335,7 @@ void MainWindow::keyPressEvent(QKeyEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  runner_->cancel();  // first: a deep run stops at its next layer while the rest closes
   saveSettings();
   event->accept();
 }
@@ -421,7 +429,10 @@ void MainWindow::addRecent(const QString& path) {
 
 void MainWindow::rebuildRecentMenu() {
   recent_menu_->clear();
-  const QStringList recent = QSettings().value("recent").toStringList();
+  // At most kMaxRecent, non-empty: the list may have been edited by hand.
+  QStringList recent = QSettings().value("recent").toStringList();
+  recent.removeAll(QString());
+  recent = recent.mid(0, kMaxRecent);
   for (const QString& path : recent) {
     recent_menu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); })
         ->setToolTip(path);

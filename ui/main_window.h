@@ -64,6 +64,7 @@ class MainWindow : public QMainWindow {
   QCustomPlot* plot(PlotKind kind) const;
   ResultPtr result() const { return result_; }
   const PlotView& plotView() const { return view_; }
+  const Theme& theme() const { return theme_; }
 
  protected:
   void closeEvent(QCloseEvent* event) override;

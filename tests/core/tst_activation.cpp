@@ -83,6 +83,45 @@ class TestActivation : public QObject {
     QCOMPARE(ActivationFn::make(Activation::elu).derivative(0.0), 1.0);
   }
 
+  // An exploding network feeds Inf and NaN into the activations: they must come out as torch's do
+  // (NaN stays NaN everywhere; relu(NaN) used to give 0 here and made overflowed layers read 0).
+  void non_finite_inputs_follow_torch_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<double>("z");
+    QTest::addColumn<double>("expected");
+    const double nan = std::nan(""), inf = HUGE_VAL;
+    for (std::string_view name : canonical_names<Activation>()) {
+      QTest::newRow((std::string(name) + " NaN").c_str())
+          << QString::fromUtf8(name.data(), name.size()) << nan << nan;
+    }
+    QTest::newRow("relu +Inf") << "relu" << inf << inf;
+    QTest::newRow("relu -Inf") << "relu" << -inf << 0.0;
+    QTest::newRow("tanh -Inf") << "tanh" << -inf << -1.0;
+    QTest::newRow("sigmoid +Inf") << "sigmoid" << inf << 1.0;
+    QTest::newRow("leaky_relu -Inf") << "leaky_relu" << -inf << -inf;
+    QTest::newRow("elu -Inf") << "elu" << -inf << -1.0;
+    QTest::newRow("softsign +Inf (Inf/Inf)") << "softsign" << inf << nan;
+  }
+  void non_finite_inputs_follow_torch() {
+    QFETCH(QString, name);
+    QFETCH(double, z);
+    QFETCH(double, expected);
+    const auto fn = ActivationFn::make(parse_name<Activation>(name.toStdString()));
+    auto same = [&](double got) {
+      return std::isnan(expected) ? std::isnan(got) : got == expected;
+    };
+    QVERIFY2(same(fn.value(z)), qPrintable(QString("scalar: %1").arg(fn.value(z))));
+    // The batch kernels, in both precisions, on a row long enough to take the vector path.
+    MatrixR<float> zf = MatrixR<float>::Constant(1, 37, static_cast<float>(z)), hf(1, 37);
+    activation_forward<float>(fn, zf, hf);
+    MatrixR<double> zd = MatrixR<double>::Constant(1, 37, z), hd(1, 37);
+    activation_forward<double>(fn, zd, hd);
+    for (int j = 0; j < 37; ++j) {
+      QVERIFY2(same(hf(0, j)), qPrintable(QString("float[%1]: %2").arg(j).arg(hf(0, j))));
+      QVERIFY2(same(hd(0, j)), qPrintable(QString("double[%1]: %2").arg(j).arg(hd(0, j))));
+    }
+  }
+
   void params() {
     QCOMPARE(default_param(Activation::leaky_relu), std::optional(0.01));
     QCOMPARE(default_param(Activation::prelu), std::optional(0.25));

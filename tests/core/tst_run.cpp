@@ -158,8 +158,16 @@ class TestRun : public QObject {
     });
     QVERIFY(r.cancelled);
     QCOMPARE(calls, 3);
-    QCOMPARE(total_seen, std::int64_t(16));  // forward and backward, 8 layers each
+    QCOMPARE(total_seen, std::int64_t(24));  // sampling, forward and backward, 8 layers each
     QVERIFY(r.layers.empty());
+    // Every step is one callback: a run that goes on to the end calls it 3·depth times.
+    calls = 0;
+    const Result full = run(c, {}, [&](std::int64_t done, std::int64_t total) {
+      ++calls;
+      return done <= total;
+    });
+    QVERIFY(!full.cancelled);
+    QCOMPARE(calls, 24);
   }
 
   void over_the_memory_limit_is_refused() {
@@ -167,13 +175,23 @@ class TestRun : public QObject {
     c.network.depth = 1000;
     c.network.width = 8192;
     c.input.batch = 65536;
+    // About 3.9 TiB, the largest size validate() accepts. The refusal comes from the estimate
+    // (its message is memory_refusal's, word for word) and the progress callback, which run()
+    // calls after every layer it computes, is never reached: nothing was sampled or allocated.
+    QVERIFY(estimate_memory(c).total() > std::ldexp(1.0, 41));
+    const std::optional<std::string> refusal = memory_refusal(c);
+    QVERIFY(refusal.has_value());
+    int progress_calls = 0;
     try {
-      run(c);
+      run(c, {}, [&](std::int64_t, std::int64_t) { return ++progress_calls > 0; });
       QFAIL("no error");
     } catch (const InputError& e) {
       QVERIFY2(QString(e.what()).contains("the run needs about"), e.what());
       QVERIFY2(QString(e.what()).contains("over the limit of 4.0 GiB"), e.what());
+      QVERIFY2(QString(e.what()).startsWith(QString::fromStdString(*refusal)), e.what());
     }
+    QCOMPARE(progress_calls, 0);
+    QVERIFY(!memory_refusal(Config{}).has_value());
     RunOptions small;
     small.max_memory = 1 << 20;
     Config d;

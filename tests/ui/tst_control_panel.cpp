@@ -15,6 +15,7 @@
 #include <QtTest>
 
 #include "core/config_io.h"
+#include "core/run.h"
 #include "ui/control_panel.h"
 #include "ui/control_panel_widgets.h"
 
@@ -261,7 +262,9 @@ void TestControlPanel::round_trip() {
            int(config.activation.name));
   QCOMPARE(child<QComboBox>(panel, "norm")->currentData().toInt(), int(config.norm.name));
   QCOMPARE(child<initscope::ui::SeedSpinBox>(panel, "seed")->value(), quint64(config.seed));
-  QVERIFY(child<QLabel>(panel, "problem")->isHidden());
+  // Every row is valid; only one too large to run (the largest sizes) shows a problem.
+  QCOMPARE(child<QLabel>(panel, "problem")->isHidden(),
+           !initscope::memory_refusal(config).has_value());
 }
 
 void TestControlPanel::set_config_emits_nothing() {
@@ -819,6 +822,29 @@ void TestControlPanel::problem_shown_for_invalid_config() {
   QVERIFY(!problem->isHidden());
   QVERIFY2(problem->text().contains("dirac"), qPrintable(problem->text()));
   panel.setConfig(Config{});
+  QVERIFY(problem->isHidden());
+
+  // Valid, but over the memory limit: the panel says so, with the size, before any run.
+  Config big;
+  big.network.depth = 1000;
+  big.network.width = 8192;
+  big.input.batch = 4096;
+  panel.setConfig(big);
+  QVERIFY(!problem->isHidden());
+  QVERIFY2(problem->text().startsWith("Too large to run: the run needs about") &&
+               problem->text().contains("over the limit of 4.0 GiB") &&
+               problem->text().endsWith("Reduce depth, width or batch."),
+           qPrintable(problem->text()));
+  // Typing a depth that fits (2 layers: about 2.4 GiB in all) clears it.
+  panel.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&panel));
+  auto* depth = panel.findChild<QSpinBox*>("depth");
+  depth->setFocus();
+  depth->selectAll();
+  QTest::keyClicks(depth, "2");
+  QTest::keyClick(depth, Qt::Key_Return);
+  QCOMPARE(panel.config().network.depth, 2);
+  QVERIFY(!initscope::memory_refusal(panel.config()).has_value());
   QVERIFY(problem->isHidden());
 }
 

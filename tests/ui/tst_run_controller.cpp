@@ -1,5 +1,8 @@
 // The run controller: results equal core's, stale requests are dropped, the latest always wins,
 // refusals arrive as messages, and destruction during a run ends cleanly.
+#include <atomic>
+#include <memory>
+
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -19,6 +22,15 @@ Config small(double gain) {
   c.input.dim = 64;
   c.input.batch = 64;
   c.init.gain = {GainSetting::Kind::value, gain};
+  return c;
+}
+
+Config deep() {
+  Config c = small(1);
+  c.network.depth = 1000;
+  c.network.width = 512;
+  c.input.dim = 512;
+  c.input.batch = 512;
   return c;
 }
 
@@ -76,21 +88,44 @@ class TestRunController : public QObject {
     QVERIFY(failed[1][1].toString().contains("the run needs about"));
   }
 
+  // Depth 1000 at width 512, batch 512: 3000 layer steps, seconds of work. Counted in steps:
+  // after the cancel the worker finishes at most the step in flight (and one that began just
+  // before the cancel was read), where a run that ignored it would go on to step 3000.
   void destroyed_during_a_long_run() {
-    QSignalSpy* started = nullptr;
+    std::shared_ptr<const std::atomic<qint64>> steps;
+    qint64 at_destruction = 0;
     {
       RunController controller;
-      started = new QSignalSpy(&controller, &RunController::started);
-      Config c = small(1);
-      c.network.depth = 1000;
-      c.network.width = 512;
-      c.input.batch = 512;
-      controller.request(c);
-      QVERIFY(started->wait(30000));
+      steps = controller.steps();
+      controller.request(deep());
+      QVERIFY(QTest::qWaitFor([&] { return steps->load() >= 3; }, 30000));
+      at_destruction = steps->load();
       // Leaving the scope cancels the run at its next layer and joins the thread.
     }
-    QCOMPARE(started->count(), 1);
-    delete started;
+    const qint64 after = steps->load() - at_destruction;
+    QVERIFY2(after <= 2, qPrintable(QString::number(after)));
+    QVERIFY(steps->load() < 3000);
+  }
+
+  void cancel_stops_the_run_and_reports_nothing() {
+    RunController controller;
+    QSignalSpy finished(&controller, &RunController::finished);
+    QSignalSpy failed(&controller, &RunController::failed);
+    const std::shared_ptr<const std::atomic<qint64>> steps = controller.steps();
+    const quint64 cancelled = controller.request(deep());
+    QVERIFY(QTest::qWaitFor([&] { return steps->load() >= 3; }, 30000));
+    const qint64 at_cancel = steps->load();
+    controller.cancel();
+    QVERIFY(!controller.busy());
+    // The worker is serial: once a small run after it has finished, the deep one has stopped.
+    const quint64 next = controller.request(small(1));
+    QVERIFY(finished.wait(30000));
+    const qint64 after = steps->load() - at_cancel - 3 * small(1).network.depth;
+    QVERIFY2(after <= 2, qPrintable(QString::number(after)));
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished[0][0].value<quint64>(), next);
+    QVERIFY(next != cancelled);
+    QVERIFY(failed.isEmpty());
   }
 };
 

@@ -144,6 +144,12 @@ QString layer_runs(const std::vector<LayerStats>& layers, const std::vector<bool
 /// label at the first. Returns whether any layer overflowed.
 bool mark_overflow_layers(QCustomPlot& plot, const std::vector<LayerStats>& layers,
                           const std::vector<bool>& flags, const Theme& theme);
+/// On a layer x-axis with a log value axis: where `value` is exactly 0 in a layer that did not
+/// overflow, a note at the bottom, on the side of those layers ("Var(h_l) = 0 in layers 40–100
+/// (below any log scale)"), so that a collapse to 0 does not read as missing data. Returns the note
+/// or null.
+QCPItemText* mark_zero_layers(QCustomPlot& plot, const std::vector<LayerStats>& layers,
+                              LayerValue value, const QString& what, const Theme& theme);
 /// An "overflow …" label in a corner of the axis rect (plots whose x-axis is not the layer).
 QCPItemText* add_overflow_note(QCustomPlot& plot, const QString& text, const Theme& theme,
                                Qt::Alignment corner, QCPItemText* below = nullptr);

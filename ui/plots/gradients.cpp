@@ -46,6 +46,9 @@ void show_gradients(QCustomPlot& plot, const Result& result, const PlotView& vie
   set_log_range(plot.yAxis, left);
   set_log_range(plot.yAxis2, right);
   mark_overflow_layers(plot, layers, overflowed(layers, OverflowScope::any), theme);
+  mark_zero_layers(
+      plot, layers, [](const LayerStats& s) { return std::optional<double>(s.grad_act_var); },
+      QStringLiteral("Var(∂L/∂h_l)"), theme);
 }
 
 }  // namespace initscope::ui::detail

@@ -119,9 +119,12 @@ bool mark_overflow_layers(QCustomPlot& plot, const std::vector<LayerStats>& laye
     band->setPen(QPen(theme.overflow, 1.0, Qt::DashLine));
     band->setBrush(QBrush(band_color));
     if (!labelled) {
-      // One label, at the first run, inside the band unless the band is a sliver at the right.
+      // One label, at the first run: inside the band when the band is wide enough for it (a
+      // quarter of the axis), else left of it, so that it is never cut at the axis rect's edge.
+      // Two short lines keep it narrow; the backdrop keeps it readable over a curve.
       const QCPRange range = plot.xAxis->range();
-      const bool near_right = from > range.lower + 0.7 * range.size();
+      const bool near_right =
+          to - from < 0.25 * range.size() && from > range.lower + 0.6 * range.size();
       auto* label = new QCPItemText(&plot);
       label->position->setAxes(plot.xAxis, plot.yAxis);
       label->position->setAxisRect(plot.axisRect());
@@ -134,13 +137,38 @@ bool mark_overflow_layers(QCustomPlot& plot, const std::vector<LayerStats>& laye
       font.setBold(true);
       label->setFont(font);
       label->setColor(theme.overflow);
+      QColor backdrop = theme.background;
+      backdrop.setAlpha(215);
+      label->setBrush(QBrush(backdrop));
+      label->setTextAlignment(near_right ? Qt::AlignRight : Qt::AlignLeft);
       label->setText(
-          QStringLiteral("overflow (Inf/NaN): layers %1").arg(layer_runs(layers, flags)));
+          QStringLiteral("overflow (Inf/NaN)\nlayers %1").arg(layer_runs(layers, flags)));
       labelled = true;
     }
     i = j;
   }
   return labelled;
+}
+
+QCPItemText* mark_zero_layers(QCustomPlot& plot, const std::vector<LayerStats>& layers,
+                              LayerValue value, const QString& what, const Theme& theme) {
+  std::vector<bool> zero(layers.size(), false);
+  bool any = false;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::optional<double> v = value(layers[i]);
+    zero[i] = !layers[i].overflow && v && *v == 0.0;
+    any |= zero[i];
+  }
+  if (!any) return nullptr;
+  // A forward collapse runs to the last layer: the note goes right, under the layers with no
+  // point; vanishing gradients reach 0 towards the input: left.
+  const bool right = zero.back();
+  QColor color = theme.foreground;
+  color.setAlphaF(0.8f);
+  return add_corner_text(plot,
+                         QStringLiteral("%1 = 0 in layers %2 (below any log scale)")
+                             .arg(what, layer_runs(layers, zero)),
+                         theme, Qt::AlignBottom | (right ? Qt::AlignRight : Qt::AlignLeft), color);
 }
 
 QCPItemText* add_corner_text(QCustomPlot& plot, const QString& text, const Theme& theme,

@@ -35,6 +35,9 @@ void show_variance(QCustomPlot& plot, const Result& result, const Theme& theme) 
   set_log_range(plot.yAxis, extent);
   // Forward quantities: mark where they overflowed, not where only the gradients did.
   mark_overflow_layers(plot, layers, overflowed(layers, OverflowScope::forward), theme);
+  mark_zero_layers(
+      plot, layers, [](const LayerStats& s) { return std::optional<double>(s.act_var); },
+      QStringLiteral("Var(h_l)"), theme);
 }
 
 }  // namespace initscope::ui::detail
