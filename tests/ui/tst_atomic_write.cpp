@@ -3,18 +3,28 @@
 // A full disk is simulated with RLIMIT_FSIZE (writes past the limit fail with EFBIG), which works
 // for root too; so does a folder that cannot exist because its parent is a regular file. A
 // read-only folder stops only a user without CAP_DAC_OVERRIDE, so that case is skipped as root.
+// Through the write itself, an export, and the window's File > Save.
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <QAction>
+#include <QApplication>
 #include <QDir>
 #include <QFile>
+#include <QLabel>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
+#include "core/config_io.h"
 #include "core/run.h"
 #include "ui/atomic_write.h"
+#include "ui/control_panel.h"
 #include "ui/export.h"
+#include "ui/main_window.h"
 
 using namespace initscope;
 using namespace initscope::ui;
@@ -69,6 +79,13 @@ class TestAtomicWrite : public QObject {
   Q_OBJECT
 
  private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("InitScopeTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_atomic_write"));
+  }
+  void cleanupTestCase() { QSettings().clear(); }
+
   void replaces_the_whole_file() {
     QTemporaryDir dir;
     const QString path = dir.filePath("a.json");
@@ -78,17 +95,26 @@ class TestAtomicWrite : public QObject {
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"a.json"});
   }
 
+  void a_full_disk_keeps_the_old_file_data() {
+    QTest::addColumn<int>("room");
+    QTest::addColumn<int>("size");
+    // A small file fails only when it is flushed: Qt 6.4's QSaveFile, buffered, then renamed the
+    // truncated temporary over the old file and reported success.
+    QTest::newRow("small file, 16 bytes of room") << 16 << 300;
+    QTest::newRow("1 MiB, 64 KiB of room") << 64 * 1024 << (1 << 20);
+  }
   void a_full_disk_keeps_the_old_file() {
+    QFETCH(int, room);
+    QFETCH(int, size);
     QTemporaryDir dir;
     const QString path = dir.filePath("stats.csv");
     const QByteArray old = "layer,act_var\n0,1\n";
     write_plain(path, old);
-    const QByteArray big(1 << 20, 'x');
     QString error;
     {
-      FileSizeLimit room(64 * 1024);
-      QVERIFY(room.ok());
-      error = write_file_atomically(path, big);
+      FileSizeLimit limit(static_cast<rlim_t>(room));
+      QVERIFY(limit.ok());
+      error = write_file_atomically(path, QByteArray(size, 'x'));
     }
     QVERIFY2(error.startsWith("cannot write " + path + ": "), qPrintable(error));
     QCOMPARE(read(path), old);
@@ -114,6 +140,45 @@ class TestAtomicWrite : public QObject {
     QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     QVERIFY2(error.startsWith("cannot write " + path + ": "), qPrintable(error));
     QCOMPARE(read(path), QByteArray("old"));
+  }
+
+  // File > Save onto a full disk: a dialog names the file and the reason, the file keeps the
+  // experiment it had, and the window still counts the experiment as unsaved.
+  void saving_onto_a_full_disk_keeps_the_old_file() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("experiment.json");
+    Config saved;
+    saved.network.depth = 4;
+    const std::string text = config_to_json(saved);
+    write_plain(path, QByteArray(text.data(), static_cast<qsizetype>(text.size())));
+    const QByteArray old = read(path);
+    MainWindow window;
+    QVERIFY(window.openFile(path));
+    Config changed = saved;
+    changed.network.depth = 9;
+    window.controlPanel()->setConfig(changed);
+    window.setWindowModified(true);
+    QAction* save = nullptr;
+    for (QAction* action : window.findChildren<QAction*>()) {
+      if (action->shortcut() == QKeySequence(QKeySequence::Save)) save = action;
+    }
+    QVERIFY(save);
+    QString shown;
+    QTimer::singleShot(200, [&] {
+      if (QWidget* dialog = QApplication::activeModalWidget()) {
+        shown = dialog->findChild<QLabel*>(QStringLiteral("qt_msgbox_label"))->text();
+        dialog->close();
+      }
+    });
+    {
+      FileSizeLimit room(16);  // less than any config
+      QVERIFY(room.ok());
+      save->trigger();
+    }
+    QVERIFY2(shown.startsWith("cannot write " + path + ": "), qPrintable(shown));
+    QCOMPARE(read(path), old);
+    QVERIFY(window.isWindowModified());
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"experiment.json"});
   }
 
   // The export (File > Export and `initscope export`) stops at the first file that fails, says
