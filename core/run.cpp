@@ -24,12 +24,48 @@ Generator generator(const Config& config, StreamKind kind, std::int64_t layer = 
                    (static_cast<std::uint64_t>(kind) << 32) | static_cast<std::uint64_t>(layer));
 }
 
+bool is_conv(const Config& config) {
+  return config.network.type == NetworkType::conv2d;
+}
+
+// The features (mlp) or channels (conv2d) layer l reads.
+std::int64_t inputs_of(const Config& config, std::int64_t l) {
+  if (l > 1) return config.network.width;
+  return is_conv(config) ? config.input.channels : config.input.dim;
+}
+
+// The weight's fan_in (torch's, of the weight's shape): in, or in·kernel² for conv2d.
 std::int64_t fan_in_of(const Config& config, std::int64_t l) {
-  return l == 1 ? config.input.dim : config.network.width;
+  const std::int64_t k = config.network.kernel;
+  return inputs_of(config, l) * (is_conv(config) ? k * k : 1);
 }
 
 Shape weight_shape(const Config& config, std::int64_t l) {
-  return {config.network.width, fan_in_of(config, l)};
+  if (is_conv(config)) {
+    return {config.network.width, inputs_of(config, l), config.network.kernel,
+            config.network.kernel};
+  }
+  return {config.network.width, inputs_of(config, l)};
+}
+
+std::int64_t positions_of(const Config& config) {
+  return is_conv(config) ? config.input.height * config.input.width : 1;
+}
+
+ConvGeometry geometry_of(const Config& config) {
+  return {config.input.height, config.input.width, config.network.kernel};
+}
+
+// A batch × features matrix of values drawn from `fill`, or for conv2d batch images drawn in
+// torch's NCHW order and laid out as (N·H·W) × channels (core/conv.h).
+template <typename Fill>
+MatrixRM draw_activation(const Config& config, std::int64_t channels, Fill fill) {
+  const std::int64_t batch = config.input.batch;
+  const std::int64_t positions = positions_of(config);
+  MatrixRM values(batch, channels * positions);
+  fill(std::span<float>(values.data(), static_cast<std::size_t>(values.size())));
+  if (!is_conv(config)) return values;
+  return nchw_to_rows<float>(values.data(), batch, channels, positions);
 }
 
 bool is_kaiming(Scheme scheme) {
@@ -136,18 +172,17 @@ std::optional<std::vector<Layer<float>>> initialize_layers(const Config& config,
 }
 
 MatrixRM sample_input(const Config& config) {
-  MatrixRM x(config.input.batch, config.input.dim);
   Generator gen = generator(config, StreamKind::input);
-  std::span<float> values(x.data(), static_cast<std::size_t>(x.size()));
-  switch (config.input.distribution) {
-    case InputDistribution::normal:
-      fill_normal(values, 0.0, 1.0, gen);
-      break;
-    case InputDistribution::uniform:
-      fill_uniform(values, -std::sqrt(3.0), std::sqrt(3.0), gen);  // unit variance
-      break;
-  }
-  return x;
+  return draw_activation(config, inputs_of(config, 1), [&](std::span<float> values) {
+    switch (config.input.distribution) {
+      case InputDistribution::normal:
+        fill_normal(values, 0.0, 1.0, gen);
+        break;
+      case InputDistribution::uniform:
+        fill_uniform(values, -std::sqrt(3.0), std::sqrt(3.0), gen);  // unit variance
+        break;
+    }
+  });
 }
 
 // Layer-sequential unit variance (Mishkin & Matas 2016): rescale W_l by 1/√Var(z_l) until
@@ -234,22 +269,37 @@ std::string format_bytes(double bytes) {
 }
 
 MemoryEstimate estimate_memory(const Config& config) {
-  // In doubles: a refused size may not fit in 64 bits.
-  const double batch = static_cast<double>(config.input.batch);
-  const double dim = static_cast<double>(config.input.dim);
+  // In doubles: a refused size may not fit in 64 bits. A conv2d stack's activations have
+  // batch·H·W rows (core/conv.h) and its weights in·k² columns.
+  const double rows =
+      static_cast<double>(config.input.batch) * static_cast<double>(positions_of(config));
+  const double dim = static_cast<double>(inputs_of(config, 1));
   const double width = static_cast<double>(config.network.width);
   const double depth = static_cast<double>(config.network.depth);
+  const double receptive =
+      is_conv(config) ? static_cast<double>(config.network.kernel * config.network.kernel) : 1;
   const double bias = config.network.bias ? width : 0;
   const double widest = std::max(width, dim);
   const double normed = config.norm.name == Norm::none ? 0 : 1;
+  // local_response keeps its divisor base per entry (NormCache).
+  const double lrn = config.norm.name == Norm::local_response ? 1 : 0;
   MemoryEstimate m;
-  m.weights = 4 * ((width * dim + bias) + (depth - 1) * (width * width + bias));
-  // x, then z_l, h_l and the norm's output for each layer.
-  m.activations = 4 * (batch * dim + depth * batch * width * (2 + normed));
+  m.weights =
+      4 * ((width * dim * receptive + bias) + (depth - 1) * (width * width * receptive + bias));
+  // x, then z_l, h_l and the norm's output (and cache) for each layer.
+  m.activations = 4 * (rows * dim + depth * rows * width * (2 + normed + lrn));
   // Forward: one block buffer and one freshly sampled weight. Backward: grad_h, grad_block,
-  // grad_z, scratch and grad_prev of batch × widest, grad_w, and the loss probe.
-  m.scratch =
-      4 * (batch * width + width * widest + 5 * batch * widest + width * widest + batch * width);
+  // grad_z, scratch and grad_prev of rows × widest, grad_w, and the loss probe.
+  m.scratch = 4 * (rows * width + width * widest * receptive + 5 * rows * widest +
+                   width * widest * receptive + rows * width);
+  if (is_conv(config)) {
+    // The NCHW draw of the input or probe before its layout, and the convolutions' im2col blocks,
+    // kernel copy and weight-gradient partial sums.
+    m.scratch += 4 * (rows * widest + conv_scratch_entries(geometry_of(config),
+                                                           static_cast<std::int64_t>(rows),
+                                                           static_cast<std::int64_t>(widest),
+                                                           config.network.width, max_threads()));
+  }
   return m;
 }
 
@@ -265,7 +315,18 @@ std::optional<std::string> memory_refusal(const Config& config, const RunOptions
 BlockSpec block_spec(const Config& config) {
   BlockSpec spec;
   spec.activation = ActivationFn::make(config.activation.name, config.activation.param);
-  spec.norm = {config.norm.name, config.norm.eps, config.norm.groups};
+  spec.norm.kind = config.norm.name;
+  spec.norm.eps = config.norm.eps;
+  spec.norm.groups = config.norm.groups;
+  spec.norm.size = config.norm.size;
+  spec.norm.alpha = config.norm.alpha;
+  spec.norm.beta = config.norm.beta;
+  spec.norm.k = config.norm.k;
+  if (is_conv(config)) {
+    spec.norm.conv = true;
+    spec.norm.positions = positions_of(config);
+    spec.conv = geometry_of(config);
+  }
   spec.norm_after = config.norm.placement == NormPlacement::post;
   switch (config.network.residual) {
     case Residual::none:
@@ -394,9 +455,10 @@ Result run(const Config& config, const RunOptions& options, const Progress& prog
   }
 
   const MatrixRM& output = stack.output();
-  MatrixRM probe(output.rows(), output.cols());
   Generator probe_gen = generator(config, StreamKind::probe);
-  fill_normal({probe.data(), static_cast<std::size_t>(probe.size())}, 0.0, 1.0, probe_gen);
+  const MatrixRM probe = draw_activation(config, output.cols(), [&](std::span<float> values) {
+    fill_normal(values, 0.0, 1.0, probe_gen);
+  });
   LossValue<float> loss = evaluate_loss(config.loss.name, output, probe);
   result.loss = loss.value;
 

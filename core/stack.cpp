@@ -34,7 +34,8 @@ Stack<Scalar>::Stack(BlockSpec spec, std::vector<Layer<Scalar>> layers, MatrixR<
 template <typename Scalar>
 bool Stack<Scalar>::has_skip(int l) const {
   const MatrixR<Scalar>& w = layer(l).weight;
-  return spec_.residual_alpha.has_value() && w.rows() == w.cols();
+  const Eigen::Index receptive = spec_.conv ? spec_.conv->kernel * spec_.conv->kernel : 1;
+  return spec_.residual_alpha.has_value() && w.rows() * receptive == w.cols();
 }
 
 template <typename Scalar>
@@ -42,7 +43,11 @@ void Stack<Scalar>::compute_preactivation(int l) {
   const Layer<Scalar>& layer = this->layer(l);
   MatrixR<Scalar>& z = z_[l - 1];
   z.resize(h_[l - 1].rows(), layer.weight.rows());
-  matmul_abt<Scalar>(h_[l - 1], layer.weight, z);
+  if (spec_.conv) {
+    conv_forward<Scalar>(*spec_.conv, h_[l - 1], layer.weight, z);
+  } else {
+    matmul_abt<Scalar>(h_[l - 1], layer.weight, z);
+  }
   if (layer.bias.size() > 0) {
     for_row_blocks(z.rows(), z.cols(), [&](Eigen::Index begin, Eigen::Index count) {
       z.middleRows(begin, count).rowwise() += layer.bias;
@@ -118,9 +123,14 @@ bool Stack<Scalar>::backward(MatrixR<Scalar> grad_h, const Visitor& visit) const
     }
     const MatrixR<Scalar>& h_prev = h_[l - 1];
     grad_w.resize(layer.weight.rows(), layer.weight.cols());
-    matmul_atb<Scalar>(grad_z, h_prev, grad_w);
     grad_prev.resize(h_prev.rows(), h_prev.cols());
-    matmul_ab<Scalar>(grad_z, layer.weight, grad_prev);
+    if (spec_.conv) {
+      conv_weight_grad<Scalar>(*spec_.conv, grad_z, h_prev, grad_w);
+      conv_input_grad<Scalar>(*spec_.conv, grad_z, layer.weight, grad_prev);
+    } else {
+      matmul_atb<Scalar>(grad_z, h_prev, grad_w);
+      matmul_ab<Scalar>(grad_z, layer.weight, grad_prev);
+    }
     if (skip) grad_prev += grad_h;
     if (!visit(l, grad_h, &grad_z, &grad_w)) return false;
     std::swap(grad_h, grad_prev);

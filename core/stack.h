@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/activation.h"
+#include "core/conv.h"
 #include "core/norm.h"
 #include "core/tensor.h"
 
@@ -22,11 +23,14 @@ struct BlockSpec {
   NormSpec norm;                         // kind none: no normalization
   bool norm_after = false;               // placement "post": norm(φ(z)); otherwise φ(norm(z))
   std::optional<double> residual_alpha;  // set: h = h_prev + α·block where the shapes match
+  // Set: a conv2d stack (SPEC section 7). Activations are (N·H·W) × channels (core/conv.h), each
+  // weight out × (in·k²), and z_l = conv(h_{l−1}, W_l) + b_l.
+  std::optional<ConvGeometry> conv;
 };
 
 template <typename Scalar>
 struct Layer {
-  MatrixR<Scalar> weight;                         // width × fan_in
+  MatrixR<Scalar> weight;                         // width × fan_in (conv: width × in·k²)
   Eigen::Matrix<Scalar, 1, Eigen::Dynamic> bias;  // width, or empty for no bias
 };
 

@@ -8,6 +8,7 @@
 #include "core/loss.h"
 #include "core/sampling.h"
 #include "core/stack.h"
+#include "tests/support/stack_gradients.h"
 
 using namespace initscope;
 
@@ -29,14 +30,11 @@ MatrixR<double> random_matrix(Eigen::Index rows, Eigen::Index cols, double std, 
 constexpr int kBatch = 5;
 constexpr int kDepth = 3;
 
-struct Problem {
-  std::vector<Layer<double>> layers;
-  MatrixR<double> input, probe;
-};
-
-Problem make_problem(const Case& c) {
+test::StackProblem make_problem(const Case& c) {
   Generator gen(42);
-  Problem p;
+  test::StackProblem p;
+  p.spec = c.spec;
+  p.loss = c.loss;
   for (int l = 1; l <= kDepth; ++l) {
     const int fan_in = l == 1 ? c.input_dim : c.width;
     Layer<double> layer;
@@ -47,12 +45,6 @@ Problem make_problem(const Case& c) {
   p.input = random_matrix(kBatch, c.input_dim, 1.0, gen);
   p.probe = random_matrix(kBatch, c.width, 1.0, gen);
   return p;
-}
-
-double loss_of(const Case& c, const Problem& p) {
-  Stack<double> stack(c.spec, p.layers, p.input);
-  stack.forward();
-  return evaluate_loss<double>(c.loss, stack.output(), p.probe).value;
 }
 
 BlockSpec block(Activation activation, Norm norm = Norm::none, bool post = false,
@@ -102,55 +94,13 @@ class TestStack : public QObject {
 
   void gradients_match_finite_differences() {
     QFETCH(Case, c);
-    Problem p = make_problem(c);
-
-    // Analytic gradients from one backward pass.
-    Stack<double> stack(c.spec, p.layers, p.input);
-    stack.forward();
-    const LossValue<double> loss = evaluate_loss<double>(c.loss, stack.output(), p.probe);
-    std::vector<MatrixR<double>> grad_w(kDepth + 1);
-    MatrixR<double> grad_x;
-    stack.backward(loss.gradient, [&](int l, const MatrixR<double>& grad_h, const MatrixR<double>*,
-                                      const MatrixR<double>* gw) {
-      if (l == 0) grad_x = grad_h;
-      if (gw != nullptr) grad_w[l] = *gw;
-      return true;
-    });
-
-    // Central differences: truncation h²·|L'''|/6 ≈ 1e-12 and rounding ε·|L|/h ≈ 1e-10 with
-    // h = 1e-5, so agreement to 1e-6 (relative, or absolute near 0) is a real check.
-    const double h = 1e-5;
-    auto check = [&](double analytic, auto&& perturb, const char* what, int l, Eigen::Index i) {
-      perturb(+h);
-      const double up = loss_of(c, p);
-      perturb(-2 * h);
-      const double down = loss_of(c, p);
-      perturb(+h);
-      const double numeric = (up - down) / (2 * h);
-      QVERIFY2(std::abs(analytic - numeric) <= 1e-6 * std::max(1.0, std::abs(numeric)),
-               qPrintable(QString("%1 layer %2 entry %3: analytic %4, numeric %5")
-                              .arg(what)
-                              .arg(l)
-                              .arg(i)
-                              .arg(analytic, 0, 'g', 12)
-                              .arg(numeric, 0, 'g', 12)));
-    };
-    for (int l = 1; l <= kDepth; ++l) {
-      MatrixR<double>& w = p.layers[l - 1].weight;
-      for (Eigen::Index i = 0; i < w.size(); ++i) {
-        check(
-            grad_w[l].data()[i], [&](double d) { w.data()[i] += d; }, "dL/dW", l, i);
-      }
-    }
-    for (Eigen::Index i = 0; i < p.input.size(); ++i) {
-      check(
-          grad_x.data()[i], [&](double d) { p.input.data()[i] += d; }, "dL/dx", 0, i);
-    }
+    test::StackProblem p = make_problem(c);
+    test::verify_stack_gradients(p);
   }
 
   void skip_only_where_shapes_match() {
     Case c{block(Activation::tanh, Norm::none, false, 1.0)};
-    Problem p = make_problem(c);
+    test::StackProblem p = make_problem(c);
     Stack<double> stack(c.spec, p.layers, p.input);
     QVERIFY(!stack.has_skip(1));  // 4 → 6
     QVERIFY(stack.has_skip(2));
@@ -160,7 +110,7 @@ class TestStack : public QObject {
   void rezero_passes_the_input_through() {
     // α = 0: every square layer is the identity map in the forward pass.
     Case c{block(Activation::tanh, Norm::none, false, 0.0), Loss::random_gradient, 6, 6};
-    Problem p = make_problem(c);
+    test::StackProblem p = make_problem(c);
     Stack<double> stack(c.spec, p.layers, p.input);
     stack.forward();
     QCOMPARE(stack.output(), p.input);
@@ -168,7 +118,7 @@ class TestStack : public QObject {
 
   void float_and_double_agree() {
     Case c{block(Activation::gelu, Norm::layer, false, 1.0)};
-    Problem p = make_problem(c);
+    test::StackProblem p = make_problem(c);
     Stack<double> exact(c.spec, p.layers, p.input);
     exact.forward();
     std::vector<Layer<float>> layers;
