@@ -106,6 +106,21 @@ void engine_targets(const Runs& runs, Table& table) {
     }
     table.add("1. run / GEMM roofline" + on, measured, ">= 80%", ratio >= 0.8);
   }
+  // Issue 8: the conv stack against the GEMMs im2col turns it into.
+  for (int t : {1, 2}) {
+    const std::string threads = "/threads:" + std::to_string(t);
+    const auto gemm = seconds(runs, "gemm/conv" + threads);
+    const auto full = seconds(runs, "run/conv" + threads);
+    std::optional<std::string> measured;
+    double ratio = 0;
+    if (gemm && full) {
+      ratio = *gemm / *full;
+      measured = format("%.0f%%", 100 * ratio) + format(" (run %.1f ms", 1e3 * *full) +
+                 format(", %.0f GFLOP/s)", conv_gemm_flops(conv_experiment()) / *full / 1e9);
+    }
+    table.add(std::string("8. conv run / GEMM roofline") + (t == 1 ? ", 1 thread" : ", 2 threads"),
+              measured, ">= 80%", ratio >= 0.8);
+  }
   const Config big = big_experiment();
   // Against PyTorch measured on this machine (bench/torch_reference.py) when it is installed, and
   // against the figures issue 6 quotes for Debian's torch build.
@@ -277,6 +292,30 @@ double gemm_flops(const Config& c) {
   const double first = static_cast<double>(c.input.dim);
   const double depth = static_cast<double>(c.network.depth);
   return 3 * 2 * batch * width * (first + (depth - 1) * width);
+}
+
+Config conv_experiment() {
+  Config c;
+  c.network.type = NetworkType::conv2d;
+  c.input.channels = 3;
+  c.input.height = 32;
+  c.input.width = 32;
+  c.input.batch = 32;
+  c.network.depth = 10;
+  c.network.width = 64;
+  c.network.kernel = 3;
+  c.activation.name = Activation::relu;
+  c.init.scheme = Scheme::kaiming_normal;
+  return c;
+}
+
+double conv_gemm_flops(const Config& c) {
+  const double rows = static_cast<double>(c.input.batch * c.input.height * c.input.width);
+  const double k2 = static_cast<double>(c.network.kernel * c.network.kernel);
+  const double width = static_cast<double>(c.network.width);
+  const double first = static_cast<double>(c.input.channels) * k2;
+  const double depth = static_cast<double>(c.network.depth);
+  return 3 * 2 * rows * width * (first + (depth - 1) * width * k2);
 }
 
 void CollectingReporter::ReportRuns(const std::vector<Run>& runs) {

@@ -20,6 +20,13 @@ Config big_experiment();
 /// ∂W = (∂z)ᵀ·h and ∂h = ∂z·W, each 2·batch·fan_in·width.
 double gemm_flops(const Config& c);
 
+/// Issue 8's conv stack: depth 10, 64 channels, 32×32 images, batch 32, 3 input channels, kernel 3,
+/// relu + kaiming_normal.
+Config conv_experiment();
+
+/// The same for a conv2d stack as im2col + GEMM: each product 2·(batch·H·W)·(in·k²)·width.
+double conv_gemm_flops(const Config& c);
+
 /// The console output of Google Benchmark, keeping each benchmark's fastest repetition for the
 /// report.
 class CollectingReporter : public benchmark::ConsoleReporter {
