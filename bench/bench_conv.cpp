@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "bench/run_loops.h"
 #include "bench/targets.h"
 #include "core/parallel.h"
 #include "core/run.h"
@@ -30,12 +31,7 @@ void conv_gemm_roofline(benchmark::State& state, const Config& c) {
   MatrixRM z(rows, width), grad_w(width, in), grad_w_first(width, first_in);
   MatrixRM grad_cols(rows, in), grad_cols_first(rows, first_in);
   const MatrixRM grad_z = MatrixRM::Random(rows, width);
-  auto split = [threads](Eigen::Index count, auto product) {
-    parallel_for(threads, [&](std::int64_t t) {
-      const Eigen::Index begin = count * t / threads, end = count * (t + 1) / threads;
-      product(begin, end - begin);
-    });
-  };
+  auto split = [threads](Eigen::Index count, auto product) { split_rows(threads, count, product); };
   constexpr Eigen::Index kBlockRows = 512;
   auto blocks = [&](Eigen::Index count, auto product) {
     split(count, [&](Eigen::Index begin, Eigen::Index n) {
@@ -71,15 +67,6 @@ void conv_gemm_roofline(benchmark::State& state, const Config& c) {
       benchmark::Counter(conv_gemm_flops(c), benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void conv_run(benchmark::State& state, const Config& c) {
-  RunOptions options;
-  options.threads = static_cast<int>(state.range(0));
-  const ThreadLimit scope(options.threads);
-  for (auto _ : state) benchmark::DoNotOptimize(run(c, options));
-  state.counters["GFLOP/s"] =
-      benchmark::Counter(conv_gemm_flops(c), benchmark::Counter::kIsIterationInvariantRate);
-}
-
 const bool registered = [] {
   static const Config conv = conv_experiment();
   for (int t : {1, 2}) {
@@ -91,8 +78,9 @@ const bool registered = [] {
         ->Unit(benchmark::kMillisecond)
         ->MinTime(1.0)
         ->Repetitions(3);
-    benchmark::RegisterBenchmark(("run/conv" + suffix).c_str(),
-                                 [](benchmark::State& s) { conv_run(s, conv); })
+    benchmark::RegisterBenchmark(
+        ("run/conv" + suffix).c_str(),
+        [](benchmark::State& s) { timed_runs(s, conv, conv_gemm_flops(conv)); })
         ->Arg(t)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond)

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/run_loops.h"
 #include "bench/targets.h"
 #include "core/config_io.h"
 #include "core/parallel.h"
@@ -46,12 +47,7 @@ void gemm_roofline(benchmark::State& state, const Config& c) {
   std::vector<MatrixRM> h(static_cast<std::size_t>(c.network.depth) + 1, MatrixRM(batch, width));
   h[0] = x;
   MatrixRM grad(batch, width), grad_w_first(width, dim), grad_w(width, width), grad_x(batch, dim);
-  auto split = [threads](Eigen::Index rows, auto product) {
-    parallel_for(threads, [&](std::int64_t t) {
-      const Eigen::Index begin = rows * t / threads, end = rows * (t + 1) / threads;
-      product(begin, end - begin);
-    });
-  };
+  auto split = [threads](Eigen::Index rows, auto product) { split_rows(threads, rows, product); };
   for (auto _ : state) {
     for (std::size_t l = 1; l < h.size(); ++l) {
       const MatrixRM& weight = l == 1 ? first : w;
@@ -73,15 +69,6 @@ void gemm_roofline(benchmark::State& state, const Config& c) {
     benchmark::DoNotOptimize(grad_x.data());
     benchmark::ClobberMemory();
   }
-  state.counters["GFLOP/s"] =
-      benchmark::Counter(gemm_flops(c), benchmark::Counter::kIsIterationInvariantRate);
-}
-
-void full_run(benchmark::State& state, const Config& c) {
-  RunOptions options;
-  options.threads = static_cast<int>(state.range(0));
-  const ThreadLimit scope(options.threads);
-  for (auto _ : state) benchmark::DoNotOptimize(run(c, options));
   state.counters["GFLOP/s"] =
       benchmark::Counter(gemm_flops(c), benchmark::Counter::kIsIterationInvariantRate);
 }
@@ -229,7 +216,7 @@ const bool registered = [] {
         ->MinTime(1.0)
         ->Repetitions(3);
     benchmark::RegisterBenchmark(("run/big" + suffix).c_str(),
-                                 [](benchmark::State& s) { full_run(s, big); })
+                                 [](benchmark::State& s) { timed_runs(s, big, gemm_flops(big)); })
         ->Arg(t)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond)
@@ -241,8 +228,9 @@ const bool registered = [] {
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond)
         ->Repetitions(3);
-    benchmark::RegisterBenchmark(("run/default" + suffix).c_str(),
-                                 [](benchmark::State& s) { full_run(s, window); })
+    benchmark::RegisterBenchmark(
+        ("run/default" + suffix).c_str(),
+        [](benchmark::State& s) { timed_runs(s, window, gemm_flops(window)); })
         ->Arg(t)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond)
