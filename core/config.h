@@ -168,6 +168,10 @@ inline constexpr std::int64_t kMaxDepth = 1000;
 inline constexpr std::int64_t kMaxWidth = 8192;
 inline constexpr std::int64_t kMaxInputDim = 8192;
 inline constexpr std::int64_t kMaxBatch = 65536;
+inline constexpr std::int64_t kMaxKernel = 15;
+// Image sides and channel counts share the width bound: beyond it a single image would not fit the
+// default memory limit anyway.
+inline constexpr std::int64_t kMaxImageExtent = 8192;
 inline constexpr std::uint64_t kDefaultMaxMemory = 4ull << 30;  // 4 GiB
 
 }  // namespace initscope

@@ -41,10 +41,6 @@ constexpr std::string_view kBiasInitWords[] = {name_of(BiasInit::Kind::zeros),
                                                name_of(BiasInit::Kind::torch_default)};
 
 constexpr int kVersion = 1;
-constexpr std::int64_t kMaxKernel = 15;
-// Image sides and channel counts share the width bound: beyond it a single image would not fit the
-// default memory limit anyway.
-constexpr std::int64_t kMaxImageExtent = 8192;
 // norm.groups, norm.size and init.groups count channels or features, so the width bound caps them.
 constexpr std::int64_t kMaxCount = kMaxWidth;
 

@@ -401,7 +401,10 @@ InitResolution resolve_init(const Config& config) {
 Result run(const Config& config, const RunOptions& options, const Progress& progress) {
   validate(config);
   if (auto refusal = memory_refusal(config, options)) {
-    throw InputError(*refusal + "; reduce depth, width or batch, or raise --max-memory");
+    throw InputError(*refusal +
+                     (is_conv(config) ? "; reduce depth, width, image size or batch"
+                                      : "; reduce depth, width or batch") +
+                     ", or raise --max-memory");
   }
   const ThreadLimit threads(options.threads > 0 ? options.threads : max_threads());
 

@@ -67,6 +67,11 @@ void set_number(QDoubleSpinBox* box, double value) {
   if (box->value() != value) show_value(box, value);
 }
 
+// Sets the text of a form row's label.
+void set_label(QFormLayout* form, QWidget* field, const QString& text) {
+  if (auto* label = qobject_cast<QLabel*>(form->labelForField(field))) label->setText(text);
+}
+
 // The activation parameter's meaning, as the row's label.
 QString param_label(Activation activation) {
   switch (activation) {
@@ -154,6 +159,21 @@ void PanelImpl::sync() {
 
 void PanelImpl::sync_network() {
   const Config::Network& network = config_.network;
+  const bool conv = network.type == NetworkType::conv2d;
+  select_data(network_type_, static_cast<int>(network.type));
+  const QString layer = conv ? QStringLiteral("Conv2d") : QStringLiteral("Linear");
+  depth_->setToolTip(tr("network.depth: the number of blocks %1 → norm → activation (1 to %2)")
+                         .arg(layer)
+                         .arg(kMaxDepth));
+  set_label(network_form_, width_, conv ? tr("Channels") : tr("Width"));
+  width_->setToolTip(
+      conv ? tr("network.width: the channels of every hidden layer, each Conv2d's "
+                "out_channels (1 to %1)")
+                 .arg(kMaxWidth)
+           : tr("network.width: the features of every hidden layer (1 to %1)").arg(kMaxWidth));
+  set_count(kernel_, network.kernel);
+  set_row_visible(network_form_, kernel_, conv);
+  bias_->setText(tr("Bias in every %1 layer").arg(layer));
   set_count(depth_, network.depth);
   // The slider moves only when its position does not already stand for this depth, so that it
   // does not jump under the mouse while dragged.
@@ -241,9 +261,7 @@ void PanelImpl::sync_activation() {
   select_data(activation_, static_cast<int>(activation.name));
   set_number(activation_param_,
              activation.param.value_or(default_param(activation.name).value_or(0.0)));
-  if (auto* label = qobject_cast<QLabel*>(activation_form_->labelForField(activation_param_))) {
-    label->setText(param_label(activation.name));
-  }
+  set_label(activation_form_, activation_param_, param_label(activation.name));
   set_row_visible(activation_form_, activation_param_, takes_param(activation.name));
 
   const Config::NormSetting& norm = config_.norm;
@@ -278,13 +296,40 @@ void PanelImpl::sync_activation() {
   if (marked >= 0) norm_groups_->setItemData(marked, QColor(0xD5, 0x5E, 0x00), Qt::ForegroundRole);
   select_data(norm_groups_, static_cast<int>(norm.groups));
 
+  set_count(norm_size_, norm.size);
+  set_number(norm_alpha_, norm.alpha);
+  set_number(norm_beta_, norm.beta);
+  set_number(norm_k_, norm.k);
+  norm_->setToolTip(
+      conv ? tr("norm.name, training mode, γ = 1, β = 0, on N × C × H × W: batch (nn.BatchNorm2d, "
+                "over N, H, W), layer (nn.LayerNorm([C, H, W])), group (nn.GroupNorm), instance "
+                "(nn.InstanceNorm2d, over H, W), rms (over C, H, W), local_response "
+                "(nn.LocalResponseNorm, across neighbouring channels)")
+           : tr("norm.name, training mode, γ = 1, β = 0: batch (nn.BatchNorm1d), layer "
+                "(nn.LayerNorm), rms (nn.RMSNorm), group (nn.GroupNorm). instance and "
+                "local_response need a Conv2d stack."));
+
+  // LocalResponseNorm divides by a power of k + α·mean(a²): it has no eps, and the only sizes.
+  const bool lrn = norm.name == Norm::local_response;
   set_row_visible(activation_form_, norm_placement_, norm.name != Norm::none);
-  set_row_visible(activation_form_, norm_eps_, norm.name != Norm::none);
+  set_row_visible(activation_form_, norm_eps_, norm.name != Norm::none && !lrn);
   set_row_visible(activation_form_, norm_groups_, norm.name == Norm::group);
+  set_row_visible(activation_form_, norm_size_, lrn);
+  set_row_visible(activation_form_, norm_alpha_, lrn);
+  set_row_visible(activation_form_, norm_beta_, lrn);
+  set_row_visible(activation_form_, norm_k_, lrn);
 }
 
 void PanelImpl::sync_input() {
+  const bool conv = config_.network.type == NetworkType::conv2d;
   set_count(input_dim_, config_.input.dim);
+  set_count(input_channels_, config_.input.channels);
+  set_count(input_height_, config_.input.height);
+  set_count(input_width_, config_.input.width);
+  set_row_visible(input_form_, input_dim_, !conv);
+  set_row_visible(input_form_, input_channels_, conv);
+  set_row_visible(input_form_, input_height_, conv);
+  set_row_visible(input_form_, input_width_, conv);
   set_count(batch_, config_.input.batch);
   select_data(input_distribution_, static_cast<int>(config_.input.distribution));
   select_data(loss_, static_cast<int>(config_.loss.name));
@@ -298,7 +343,9 @@ void PanelImpl::sync_problem() {
   try {
     validate(config_);
     if (auto refusal = memory_refusal(config_)) {
-      problem = tr("Too large to run: %1. Reduce depth, width or batch.")
+      const bool conv = config_.network.type == NetworkType::conv2d;
+      problem = (conv ? tr("Too large to run: %1. Reduce depth, channels, image size or batch.")
+                      : tr("Too large to run: %1. Reduce depth, width or batch."))
                     .arg(QString::fromStdString(*refusal));
     }
   } catch (const std::exception& e) {

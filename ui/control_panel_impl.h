@@ -5,8 +5,8 @@
 //
 // The config is the model: every user edit writes its one field into config_ and then redraws all
 // controls from it (sync). So fields a control rounds for display (a spin box shows 6 digits) or
-// does not show at all (the conv2d fields, a hidden scheme's arguments) keep their exact value, and
-// setConfig(c); config() gives c back.
+// does not show at all (an mlp's conv2d fields, a hidden scheme's arguments) keep their exact
+// value, and setConfig(c); config() gives c back.
 
 #include <optional>
 
@@ -41,6 +41,9 @@ class PanelImpl : public QObject {
 
   static constexpr LogScale kDepthScale{1.0, static_cast<double>(kMaxDepth)};
   static constexpr LogScale kGainScale{0.01, 10.0};
+  /// What a switch from MLP to Conv2d caps the width (channels) and the batch at.
+  static constexpr std::int64_t kConvSwitchWidth = 64;
+  static constexpr std::int64_t kConvSwitchBatch = 16;
 
  private:
   // control_panel_build.cpp: one group box each.
@@ -71,9 +74,11 @@ class PanelImpl : public QObject {
   QLabel* problem_ = nullptr;
 
   QFormLayout* network_form_ = nullptr;
+  QComboBox* network_type_ = nullptr;
   QSpinBox* depth_ = nullptr;
   QSlider* depth_slider_ = nullptr;
   QSpinBox* width_ = nullptr;
+  OddSpinBox* kernel_ = nullptr;
   QCheckBox* bias_ = nullptr;
   QComboBox* bias_init_ = nullptr;
   NumberSpinBox* bias_value_ = nullptr;
@@ -109,9 +114,16 @@ class PanelImpl : public QObject {
   QComboBox* norm_placement_ = nullptr;
   NumberSpinBox* norm_eps_ = nullptr;
   QComboBox* norm_groups_ = nullptr;
+  QSpinBox* norm_size_ = nullptr;
+  NumberSpinBox* norm_alpha_ = nullptr;
+  NumberSpinBox* norm_beta_ = nullptr;
+  NumberSpinBox* norm_k_ = nullptr;
 
   QFormLayout* input_form_ = nullptr;
   QSpinBox* input_dim_ = nullptr;
+  QSpinBox* input_channels_ = nullptr;
+  QSpinBox* input_height_ = nullptr;
+  QSpinBox* input_width_ = nullptr;
   QSpinBox* batch_ = nullptr;
   QComboBox* input_distribution_ = nullptr;
   QComboBox* loss_ = nullptr;

@@ -37,6 +37,16 @@ constexpr int kStepDigits = 12;
 
 // --- NumberSpinBox ------------------------------------------------------------------------------
 
+OddSpinBox::OddSpinBox(QWidget* parent) : QSpinBox(parent) {
+  setSingleStep(2);
+}
+
+QValidator::State OddSpinBox::validate(QString& text, int& pos) const {
+  const QValidator::State state = QSpinBox::validate(text, pos);
+  if (state != QValidator::Acceptable) return state;
+  return valueFromText(text) % 2 != 0 ? QValidator::Acceptable : QValidator::Intermediate;
+}
+
 NumberSpinBox::NumberSpinBox(QWidget* parent) : QDoubleSpinBox(parent) {
   // QDoubleSpinBox rounds every value to decimals(); 17 keeps what is typed (1e-12 included). The
   // text shows 6 significant digits.
@@ -246,8 +256,11 @@ NumberSpinBox* make_number(const char* name, double low, double high, double ste
   return box;
 }
 
-QSpinBox* make_count(const char* name, std::int64_t low, std::int64_t high, const QString& tip) {
-  auto* box = new QSpinBox;
+namespace {
+
+template <typename Box>
+Box* make_count_box(const char* name, std::int64_t low, std::int64_t high, const QString& tip) {
+  auto* box = new Box;
   box->setObjectName(QLatin1String(name));
   box->setRange(static_cast<int>(low), static_cast<int>(high));
   // A run starts on Enter or when the box loses focus, not at each digit typed ("8", "81", ...).
@@ -255,6 +268,17 @@ QSpinBox* make_count(const char* name, std::int64_t low, std::int64_t high, cons
   box->setAccelerated(true);
   box->setToolTip(tip);
   return box;
+}
+
+}  // namespace
+
+QSpinBox* make_count(const char* name, std::int64_t low, std::int64_t high, const QString& tip) {
+  return make_count_box<QSpinBox>(name, low, high, tip);
+}
+
+OddSpinBox* make_odd_count(const char* name, std::int64_t low, std::int64_t high,
+                           const QString& tip) {
+  return make_count_box<OddSpinBox>(name, low, high, tip);
 }
 
 QSlider* make_log_slider(const char* name, const QString& tip) {

@@ -11,6 +11,7 @@
 #include <QAbstractSpinBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QSpinBox>
 #include <QString>
 
 #include "core/names.h"
@@ -19,7 +20,6 @@ class QFormLayout;
 class QGroupBox;
 class QLabel;
 class QSlider;
-class QSpinBox;
 class QWidget;
 
 namespace initscope::ui {
@@ -42,6 +42,18 @@ class NumberSpinBox : public QDoubleSpinBox {
 
  private:
   bool log_steps_ = false;
+};
+
+/// A QSpinBox that holds odd values only (a conv kernel: padding kernel/2 keeps the image size only
+/// for an odd kernel). The arrows step by 2; a typed even number is not accepted, and focus out
+/// restores the last odd value.
+class OddSpinBox : public QSpinBox {
+  Q_OBJECT
+
+ public:
+  explicit OddSpinBox(QWidget* parent = nullptr);
+
+  QValidator::State validate(QString& text, int& pos) const override;
 };
 
 /// A spin box over the whole range of Config::seed (0 … 2⁶⁴ − 1), which QSpinBox's int cannot
@@ -108,6 +120,9 @@ NumberSpinBox* make_number(const char* name, double low, double high, double ste
                            const QString& tip);
 /// A QSpinBox over [low, high] that commits on Enter or focus out, not at each digit.
 QSpinBox* make_count(const char* name, std::int64_t low, std::int64_t high, const QString& tip);
+/// make_count for odd values, stepping by 2.
+OddSpinBox* make_odd_count(const char* name, std::int64_t low, std::int64_t high,
+                           const QString& tip);
 /// A horizontal slider over the positions of LogScale.
 QSlider* make_log_slider(const char* name, const QString& tip);
 /// Two widgets side by side in one form field; the first keeps its size, the second stretches.

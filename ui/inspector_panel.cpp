@@ -110,6 +110,9 @@ QString bullet_list(const std::vector<std::string>& items) {
 }  // namespace
 
 InspectorPanel::InspectorPanel(QWidget* parent) : QWidget(parent) {
+  // The width the code boxes are laid out for (see code_box): a dock shown beside the plots would
+  // otherwise get a sliver and cut the values.
+  setMinimumWidth(320);
   auto* outer = new QVBoxLayout(this);
   outer->setContentsMargins(0, 0, 0, 0);
 
@@ -143,6 +146,7 @@ InspectorPanel::InspectorPanel(QWidget* parent) : QWidget(parent) {
   grid->setColumnStretch(1, 1);
   const std::pair<QString, const char*> rows[] = {{tr("Layer"), "layer"},
                                                   {tr("Fans"), "fans"},
+                                                  {tr("Receptive field"), "receptive_field"},
                                                   {tr("torch gain"), "torch_gain"},
                                                   {tr("Empirical gain"), "empirical_gain"},
                                                   {tr("Gain in use"), "gain_in_use"},
@@ -195,11 +199,23 @@ void InspectorPanel::showInspection(const Inspection& inspection) {
   const Shape& shape = inspection.shape;
   part<QLabel>(this, "layer")
       ->setText(tr("%1, W shape %2").arg(inspection.layer).arg(shape_text(shape)));
-  QString fan_row =
-      QStringLiteral("fan_in %1\nfan_out %2")
-          .arg(fan_text(fans.fan_in, shape[1], fans), fan_text(fans.fan_out, shape[0], fans));
-  if (fans.receptive == 1) fan_row += tr("\n(receptive field 1)");
-  part<QLabel>(this, "fans")->setText(fan_row);
+  part<QLabel>(this, "fans")
+      ->setText(
+          QStringLiteral("fan_in %1\nfan_out %2")
+              .arg(fan_text(fans.fan_in, shape[1], fans), fan_text(fans.fan_out, shape[0], fans)));
+  // torch's receptive field is the product of the dimensions after the first two: both fans
+  // count each channel once per kernel position.
+  QString receptive;
+  if (shape.size() == 2) {
+    receptive = tr("1: a Linear weight has no kernel");
+  } else {
+    QStringList sides;
+    for (std::size_t d = 2; d < shape.size(); ++d) sides << QString::number(shape[d]);
+    receptive = tr("%1 = %2 kernel positions, the factor in both fans")
+                    .arg(fans.receptive)
+                    .arg(sides.join(QStringLiteral(" \u00d7 ")));
+  }
+  part<QLabel>(this, "receptive_field")->setText(receptive);
 
   part<QLabel>(this, "torch_gain")
       ->setText(inspection.torch_gain

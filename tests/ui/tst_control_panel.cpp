@@ -97,6 +97,9 @@ class TestControlPanel : public QObject {
   void scheme_header_cannot_be_chosen();
   void activation_combo_lists_core_activations();
   void norm_combo_needs_conv2d_for_spatial_norms();
+  void network_type_shows_its_controls();
+  void kernel_takes_odd_values_only();
+  void local_response_controls();
   void visibility_per_scheme_data();
   void visibility_per_scheme();
   void activation_param_only_where_taken_data();
@@ -438,6 +441,7 @@ void TestControlPanel::pick_in_combo_data() {
   const Config vs = with([](Config& c) { c.init.scheme = Scheme::variance_scaling; });
   const Config layer = with([](Config& c) { c.norm.name = Norm::layer; });
   const Config biased = with([](Config& c) { c.network.bias = true; });
+  const Config conv = with([](Config& c) { c.network.type = NetworkType::conv2d; });
   QTest::newRow("scheme") << d << "scheme"
                           << "kaiming_normal"
                           << Change([](Config& c) { c.init.scheme = Scheme::kaiming_normal; });
@@ -487,6 +491,21 @@ void TestControlPanel::pick_in_combo_data() {
                              << "torch_default" << Change([](Config& c) {
                                   c.network.bias_init.kind = BiasInit::Kind::torch_default;
                                 });
+  QTest::newRow("network type") << d << "network_type"
+                                << "Conv2d" << Change([](Config& c) {
+                                     c.network.type = NetworkType::conv2d;
+                                     c.network.width = 64;  // capped, see network_type_shows_...
+                                     c.input.batch = 16;
+                                   });
+  QTest::newRow("network type back")
+      << conv << "network_type"
+      << "MLP" << Change([](Config& c) { c.network.type = NetworkType::mlp; });
+  QTest::newRow("norm instance") << conv << "norm"
+                                 << "instance"
+                                 << Change([](Config& c) { c.norm.name = Norm::instance; });
+  QTest::newRow("norm local_response")
+      << conv << "norm"
+      << "local_response" << Change([](Config& c) { c.norm.name = Norm::local_response; });
   QTest::newRow("loss") << d << "loss"
                         << "mse" << Change([](Config& c) { c.loss.name = Loss::mse; });
   QTest::newRow("input distribution")
@@ -563,6 +582,29 @@ void TestControlPanel::type_in_box_data() {
   QTest::newRow("activation param")
       << with([](Config& c) { c.activation.name = Activation::leaky_relu; }) << "activation_param"
       << "0.2" << Change([](Config& c) { c.activation.param = 0.2; });
+  const Config conv = with([](Config& c) { c.network.type = NetworkType::conv2d; });
+  const Config lrn = with([](Config& c) {
+    c.network.type = NetworkType::conv2d;
+    c.norm.name = Norm::local_response;
+  });
+  QTest::newRow("kernel") << conv << "kernel"
+                          << "7" << Change([](Config& c) { c.network.kernel = 7; });
+  QTest::newRow("input channels") << conv << "input_channels"
+                                  << "1" << Change([](Config& c) { c.input.channels = 1; });
+  QTest::newRow("image height") << conv << "input_height"
+                                << "28" << Change([](Config& c) { c.input.height = 28; });
+  QTest::newRow("image width") << conv << "input_width"
+                               << "20" << Change([](Config& c) { c.input.width = 20; });
+  QTest::newRow("channels") << conv << "width"
+                            << "64" << Change([](Config& c) { c.network.width = 64; });
+  QTest::newRow("lrn size") << lrn << "norm_size"
+                            << "3" << Change([](Config& c) { c.norm.size = 3; });
+  QTest::newRow("lrn alpha") << lrn << "norm_alpha"
+                             << "0.001" << Change([](Config& c) { c.norm.alpha = 0.001; });
+  QTest::newRow("lrn beta") << lrn << "norm_beta"
+                            << "0.5" << Change([](Config& c) { c.norm.beta = 0.5; });
+  QTest::newRow("lrn k") << lrn << "norm_k"
+                         << "2" << Change([](Config& c) { c.norm.k = 2; });
   QTest::newRow("bias value") << with([](Config& c) {
     c.network.bias_init.kind = BiasInit::Kind::constant;
   }) << "bias_value"
@@ -813,6 +855,135 @@ void TestControlPanel::gain_in_use_label() {
   QVERIFY(!label->text().contains("1.6667"));
 }
 
+void TestControlPanel::network_type_shows_its_controls() {
+  ControlPanel panel;
+  panel.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&panel));
+  auto visible = [&](const char* name) { return child<QWidget>(panel, name)->isVisible(); };
+  auto label_of = [&](const char* name) {
+    const QWidget* field = child<QWidget>(panel, name);
+    for (auto* form : panel.findChildren<QFormLayout*>()) {
+      if (auto* label = qobject_cast<QLabel*>(form->labelForField(const_cast<QWidget*>(field)))) {
+        return label->isVisible() ? label->text() : QString("(hidden)");
+      }
+    }
+    return QString("(none)");
+  };
+  const char* conv_only[] = {"kernel", "input_channels", "input_height", "input_width"};
+
+  // MLP, the default: the vector controls.
+  QCOMPARE(child<QComboBox>(panel, "network_type")->currentText(), QString("MLP"));
+  QVERIFY(visible("input_dim"));
+  for (const char* name : conv_only) QVERIFY2(!visible(name) && label_of(name) == "(hidden)", name);
+  QCOMPARE(label_of("width"), QString("Width"));
+  QCOMPARE(child<QCheckBox>(panel, "bias")->text(), QString("Bias in every Linear layer"));
+  QVERIFY(child<QWidget>(panel, "depth")->toolTip().contains("Linear"));
+
+  // The switch, through the widget: the image controls, with the config's values.
+  auto* type = child<QComboBox>(panel, "network_type");
+  type->setCurrentIndex(type->findText("Conv2d"));
+  const Config conv = panel.config();
+  QCOMPARE(conv.network.type, NetworkType::conv2d);
+  // The default MLP's 256 features × 512 samples would be 256 channels × 512 images of 32 × 32, a
+  // forward pass of 12 TFLOP, over the memory limit: the switch takes the channels and the batch down to
+  // sizes that run in about half a second, and keeps the rest.
+  Config want;
+  want.network.type = NetworkType::conv2d;
+  want.network.width = 64;
+  want.input.batch = 16;
+  QVERIFY2(conv == want, difference(want, conv).constData());
+  QVERIFY(!initscope::memory_refusal(conv).has_value());
+  QVERIFY(child<QLabel>(panel, "problem")->isHidden());
+  QVERIFY(!visible("input_dim"));
+  for (const char* name : conv_only) QVERIFY2(visible(name), name);
+  QCOMPARE(label_of("width"), QString("Channels"));
+  QCOMPARE(label_of("kernel"), QString("Kernel"));
+  QCOMPARE(label_of("input_channels"), QString("In channels"));
+  QCOMPARE(child<QSpinBox>(panel, "kernel")->value(), int(conv.network.kernel));
+  QCOMPARE(child<QSpinBox>(panel, "input_channels")->value(), int(conv.input.channels));
+  QCOMPARE(child<QSpinBox>(panel, "input_height")->value(), int(conv.input.height));
+  QCOMPARE(child<QSpinBox>(panel, "input_width")->value(), int(conv.input.width));
+  QCOMPARE(child<QCheckBox>(panel, "bias")->text(), QString("Bias in every Conv2d layer"));
+  QVERIFY(child<QWidget>(panel, "depth")->toolTip().contains("Conv2d"));
+  QVERIFY(child<QWidget>(panel, "norm")->toolTip().contains("BatchNorm2d"));
+  // The spatial norms are offered now; one chosen, switching back to MLP keeps it and says why
+  // the config no longer runs, rather than dropping the user's choice.
+  auto* norm = child<QComboBox>(panel, "norm");
+  norm->setCurrentIndex(norm->findText("instance"));
+  QCOMPARE(panel.config().norm.name, Norm::instance);
+  QVERIFY(child<QLabel>(panel, "problem")->isHidden());
+  type->setCurrentIndex(type->findText("MLP"));
+  QCOMPARE(panel.config().norm.name, Norm::instance);
+  QCOMPARE(norm->currentText(), QString("instance"));
+  const QString problem = child<QLabel>(panel, "problem")->text();
+  QVERIFY(!child<QLabel>(panel, "problem")->isHidden());
+  QVERIFY2(problem.contains("instance") && problem.contains("conv2d"), qPrintable(problem));
+  QCOMPARE(label_of("width"), QString("Width"));
+  for (const char* name : conv_only) QVERIFY2(!visible(name), name);
+}
+
+void TestControlPanel::kernel_takes_odd_values_only() {
+  Config conv;
+  conv.network.type = NetworkType::conv2d;
+  ControlPanel panel;
+  panel.setConfig(conv);
+  panel.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&panel));
+  QSignalSpy spy(&panel, &ControlPanel::configChanged);
+  auto* kernel = child<QSpinBox>(panel, "kernel");
+  QCOMPARE(kernel->value(), 3);
+  // The arrows step from odd to odd.
+  kernel->setFocus();
+  QTest::keyClick(kernel, Qt::Key_Up);
+  QCOMPARE(panel.config().network.kernel, 5);
+  QTest::keyClick(kernel, Qt::Key_Down);
+  QTest::keyClick(kernel, Qt::Key_Down);
+  QCOMPARE(panel.config().network.kernel, 1);
+  QTest::keyClick(kernel, Qt::Key_Down);  // 1 is the least
+  QCOMPARE(panel.config().network.kernel, 1);
+  QCOMPARE(spy.count(), 3);
+  // An even kernel typed is not taken: Enter leaves the config as it was, and focus out shows the
+  // kernel in use again.
+  kernel->selectAll();
+  QTest::keyClicks(kernel, "4");
+  QTest::keyClick(kernel, Qt::Key_Return);
+  QCOMPARE(spy.count(), 3);
+  QCOMPARE(panel.config().network.kernel, 1);
+  child<QWidget>(panel, "depth")->setFocus();
+  QCOMPARE(kernel->value(), 1);
+  QCOMPARE(kernel->text(), QString("1"));
+  kernel->setFocus();
+  kernel->selectAll();
+  QTest::keyClicks(kernel, "15");
+  QTest::keyClick(kernel, Qt::Key_Return);
+  QCOMPARE(panel.config().network.kernel, 15);
+  QCOMPARE(spy.count(), 4);
+}
+
+void TestControlPanel::local_response_controls() {
+  Config c;
+  c.network.type = NetworkType::conv2d;
+  ControlPanel panel;
+  panel.setConfig(c);
+  panel.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&panel));
+  const char* lrn_only[] = {"norm_size", "norm_alpha", "norm_beta", "norm_k"};
+  for (const char* name : lrn_only) QVERIFY2(!child<QWidget>(panel, name)->isVisible(), name);
+  auto* norm = child<QComboBox>(panel, "norm");
+  norm->setCurrentIndex(norm->findText("local_response"));
+  for (const char* name : lrn_only) QVERIFY2(child<QWidget>(panel, name)->isVisible(), name);
+  // nn.LocalResponseNorm has no eps; its defaults are shown as the config holds them.
+  QVERIFY(!child<QWidget>(panel, "norm_eps")->isVisible());
+  QVERIFY(child<QWidget>(panel, "norm_placement")->isVisible());
+  QCOMPARE(child<QSpinBox>(panel, "norm_size")->value(), 5);
+  QCOMPARE(child<QDoubleSpinBox>(panel, "norm_alpha")->text(), QString("0.0001"));
+  QCOMPARE(child<QDoubleSpinBox>(panel, "norm_beta")->text(), QString("0.75"));
+  QCOMPARE(child<QDoubleSpinBox>(panel, "norm_k")->text(), QString("1"));
+  norm->setCurrentIndex(norm->findText("group"));
+  for (const char* name : lrn_only) QVERIFY2(!child<QWidget>(panel, name)->isVisible(), name);
+  QVERIFY(child<QWidget>(panel, "norm_eps")->isVisible());
+}
+
 void TestControlPanel::problem_shown_for_invalid_config() {
   ControlPanel panel;
   Config dirac;
@@ -846,14 +1017,27 @@ void TestControlPanel::problem_shown_for_invalid_config() {
   QCOMPARE(panel.config().network.depth, 2);
   QVERIFY(!initscope::memory_refusal(panel.config()).has_value());
   QVERIFY(problem->isHidden());
+
+  // A conv2d stack names its own sizes.
+  Config conv;
+  conv.network.type = NetworkType::conv2d;
+  conv.input.height = 2048;
+  conv.input.width = 2048;
+  panel.setConfig(conv);
+  QVERIFY(!problem->isHidden());
+  QVERIFY2(problem->text().startsWith("Too large to run: ") &&
+               problem->text().endsWith("Reduce depth, channels, image size or batch."),
+           qPrintable(problem->text()));
 }
 
 void TestControlPanel::names_tooltips_and_tab_order() {
   ControlPanel panel;
   // In the order of the page, which is the tab order.
-  const QStringList controls = {"depth",
+  const QStringList controls = {"network_type",
+                                "depth",
                                 "depth_slider",
                                 "width",
+                                "kernel",
                                 "bias",
                                 "bias_init",
                                 "bias_value",
@@ -882,7 +1066,14 @@ void TestControlPanel::names_tooltips_and_tab_order() {
                                 "norm_placement",
                                 "norm_eps",
                                 "norm_groups",
+                                "norm_size",
+                                "norm_alpha",
+                                "norm_beta",
+                                "norm_k",
                                 "input_dim",
+                                "input_channels",
+                                "input_height",
+                                "input_width",
                                 "batch",
                                 "input_distribution",
                                 "loss",
@@ -938,16 +1129,19 @@ void TestControlPanel::fits_and_renders_at_340_px() {
   const struct {
     Scheme scheme;
     const char* file;
+    NetworkType type = NetworkType::mlp;
   } views[] = {{Scheme::xavier_uniform, "/tmp/control_panel.png"},
                {Scheme::trunc_normal, "/tmp/control_panel_trunc_normal.png"},
                {Scheme::kaiming_normal, "/tmp/control_panel_kaiming_normal.png"},
                {Scheme::variance_scaling, "/tmp/control_panel_variance_scaling.png"},
-               {Scheme::dirac, "/tmp/control_panel_dirac.png"}};  // with a problem shown
+               {Scheme::dirac, "/tmp/control_panel_dirac.png"},  // with a problem shown
+               {Scheme::dirac, "/tmp/control_panel_conv2d.png", NetworkType::conv2d}};
   for (const auto& view : views) {
     ControlPanel panel;
     Config c;
     c.init.scheme = view.scheme;
-    c.norm.name = Norm::group;
+    c.network.type = view.type;
+    c.norm.name = view.type == NetworkType::conv2d ? Norm::local_response : Norm::group;
     c.activation.name = Activation::leaky_relu;
     c.network.bias_init.kind = BiasInit::Kind::constant;
     if (view.scheme == Scheme::kaiming_normal) c.init.gain.kind = GainSetting::Kind::value;

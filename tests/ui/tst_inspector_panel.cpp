@@ -58,7 +58,9 @@ class TestInspectorPanel : public QObject {
     QCOMPARE(find<QTextEdit>(panel, "keras_code")->toPlainText(),
              QString::fromStdString(*in.keras_code));
     QVERIFY(find<QLabel>(panel, "layer")->text().contains("[256, 256]"));
-    QVERIFY(find<QLabel>(panel, "fans")->text().contains("receptive field 1"));
+    QCOMPARE(find<QLabel>(panel, "fans")->text(), QString("fan_in 256\nfan_out 256"));
+    QCOMPARE(find<QLabel>(panel, "receptive_field")->text(),
+             QString("1: a Linear weight has no kernel"));
     QVERIFY(find<QLabel>(panel, "torch_gain")->text().contains("calculate_gain(\"relu\")"));
     QVERIFY(find<QLabel>(panel, "gain_in_use")->text().contains("1.4142135623730951"));
     QCOMPARE(find<QLabel>(panel, "law")->text(), QString::fromStdString(in.law_text));
@@ -133,8 +135,25 @@ class TestInspectorPanel : public QObject {
     InspectorPanel panel;
     panel.showInspection(initscope::inspect(c, 2));
     const QString fans = find<QLabel>(panel, "fans")->text();
-    QVERIFY2(fans.contains("576 = 64\u00b73\u00b2"), qPrintable(fans));
-    QVERIFY2(!fans.contains("receptive field 1"), qPrintable(fans));
+    QCOMPARE(fans, QString("fan_in 576 = 64\u00b73\u00b2\nfan_out 576 = 64\u00b73\u00b2"));
+    QCOMPARE(find<QLabel>(panel, "receptive_field")->text(),
+             QString("9 = 3 \u00d7 3 kernel positions, the factor in both fans"));
+    QVERIFY(find<QLabel>(panel, "layer")->text().contains("[64, 64, 3, 3]"));
+
+    // Layer 1 of a 5 × 5 kernel on 3 input channels: fan_in 3·5² = 75, fan_out 64·5² = 1600, and
+    // kaiming_normal's σ = √2/√75.
+    c.network.kernel = 5;
+    const Inspection first = initscope::inspect(c, 1);
+    panel.showInspection(first);
+    QCOMPARE(find<QLabel>(panel, "fans")->text(),
+             QString("fan_in 75 = 3\u00b75\u00b2\nfan_out 1600 = 64\u00b75\u00b2"));
+    QCOMPARE(find<QLabel>(panel, "receptive_field")->text(),
+             QString("25 = 5 \u00d7 5 kernel positions, the factor in both fans"));
+    QCOMPARE(first.law.std, std::sqrt(2.0) / std::sqrt(75.0));
+    c.init.scheme = Scheme::torch_default;
+    panel.showInspection(initscope::inspect(c, 1));
+    QVERIFY2(panel.torchCode().contains("torch.nn.Conv2d(3, 64, 5, padding=2)"),
+             qPrintable(panel.torchCode()));
   }
 
   void renders_readably() {

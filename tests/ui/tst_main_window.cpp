@@ -3,9 +3,11 @@
 // tst_window_reliability); a bad file leaves the experiment as it was.
 #include <qcustomplot.h>
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
@@ -94,6 +96,48 @@ class TestMainWindow : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() > before && !window.runner()->busy(), 30000);
     QCOMPARE(window.result()->config.network.depth, 7);
     verify_plots_match_core(window, window.controlPanel()->config());
+  }
+
+  void network_type_switch_runs_a_conv_stack() {
+    // The MLP/Conv2d switch, through the widget: the same window and plots, now over a conv2d
+    // stack, with the plotted data equal to core's and the inspector on 4-D weights.
+    MainWindow window;
+    window.setConfig(small());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !window.runner()->busy() && window.result() && window.result()->config == small(), 30000);
+    window.inspector()->parentWidget()->show();
+    auto* type = window.controlPanel()->findChild<QComboBox*>(QStringLiteral("network_type"));
+    QVERIFY(type);
+    type->setCurrentIndex(type->findText(QStringLiteral("Conv2d")));
+    const Config conv = window.controlPanel()->config();
+    QCOMPARE(conv.network.type, NetworkType::conv2d);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !window.runner()->busy() && window.result() && window.result()->config == conv, 60000);
+    verify_plots_match_core(window, conv);
+    // Layer 1 is Conv2d(3, 64, 3): its weights are 64 × 3 × 3 × 3, fan_in 27.
+    QCustomPlot* weights = window.plot(PlotKind::weights);
+    bool shape_shown = false;
+    for (int i = 0; i < weights->itemCount(); ++i) {
+      if (auto* text = qobject_cast<QCPItemText*>(weights->item(i))) {
+        shape_shown |=
+            text->text().contains(QStringLiteral("W_1 is 64 \u00d7 3 \u00d7 3 \u00d7 3"));
+      }
+    }
+    QVERIFY(shape_shown);
+    const QString torch = window.inspector()->torchCode();
+    QVERIFY2(torch.contains("xavier_uniform_"), qPrintable(torch));
+    auto* fans = window.inspector()->findChild<QLabel*>(QStringLiteral("fans"));
+    QVERIFY(fans);
+    QVERIFY2(fans->text().startsWith(QStringLiteral("fan_in 27 = 3\u00b73\u00b2")),
+             qPrintable(fans->text()));
+    // And back: the MLP again, with the image sizes kept in the config for the next switch.
+    type->setCurrentIndex(type->findText(QStringLiteral("MLP")));
+    const Config mlp = window.controlPanel()->config();
+    QCOMPARE(mlp.network.type, NetworkType::mlp);
+    QCOMPARE(mlp.input.height, conv.input.height);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !window.runner()->busy() && window.result() && window.result()->config == mlp, 30000);
+    verify_plots_match_core(window, mlp);
   }
 
   void rapid_changes_end_on_the_last_config() {

@@ -160,6 +160,10 @@ QCPItemStraightLine* add_vertical_line(QCustomPlot& plot, double x, const QPen& 
 QCPItemText* add_corner_text(QCustomPlot& plot, const QString& text, const Theme& theme,
                              Qt::Alignment corner, const QColor& color,
                              QCPItemText* below = nullptr);
+/// Keeps a top-right corner text clear of a top-left one: at every layout, when the two would
+/// overlap (a narrow plot, a long first line), the right one moves under the left one, and back to
+/// its corner when there is room again.
+void keep_apart(QCustomPlot& plot, QCPItemText* left, QCPItemText* right);
 
 // --- hover (hover.cpp) ---------------------------------------------------------------------------
 

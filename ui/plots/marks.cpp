@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <QPointer>
+
 #include "ui/plots/common.h"
 
 namespace initscope::ui::detail {
@@ -197,6 +199,28 @@ QCPItemText* add_corner_text(QCustomPlot& plot, const QString& text, const Theme
   item->setPadding(QMargins(6, 4, 6, 4));
   item->setText(text);
   return item;
+}
+
+void keep_apart(QCustomPlot& plot, QCPItemText* left, QCPItemText* right) {
+  // The right text is the context: a plot clears its items on every new result, and the
+  // connection goes with them.
+  QObject::connect(&plot, &QCustomPlot::afterLayout, right, [left = QPointer(left), right] {
+    if (!left) return;
+    constexpr double kGap = 8;
+    // Measured in the corner, where the text would be without the left one.
+    right->position->setParentAnchor(nullptr);
+    right->position->setAxisRect(right->parentPlot()->axisRect());
+    right->position->setType(QCPItemPosition::ptAxisRectRatio);
+    right->position->setCoords(0.99, 0.015);
+    right->setPositionAlignment(Qt::AlignTop | Qt::AlignRight);
+    if (left->bottomRight->pixelPosition().x() + kGap <= right->topLeft->pixelPosition().x()) {
+      return;
+    }
+    right->position->setParentAnchor(left->bottomLeft);
+    right->position->setType(QCPItemPosition::ptAbsolute);
+    right->position->setCoords(0, 4);
+    right->setPositionAlignment(Qt::AlignTop | Qt::AlignLeft);
+  });
 }
 
 QCPItemText* add_overflow_note(QCustomPlot& plot, const QString& text, const Theme& theme,

@@ -354,17 +354,20 @@ void show_weights(QCustomPlot& plot, const Result& result, const PlotView& view,
   }
 
   const QString info = info_text(result, layer, shape, theory);
-  const double top =
-      y_max > 0 ? y_max * headroom(plot, theme, static_cast<int>(info.count('\n')) + 1) : 1.0;
+  // Room for the info box's lines, and for the law's line where it has to go under the box.
+  const int box_lines = static_cast<int>(info.count('\n')) + 1 + (theory.density ? 1 : 0);
+  const double top = y_max > 0 ? y_max * headroom(plot, theme, box_lines) : 1.0;
   plot.yAxis->setRange(0.0, top);
   add_markers(plot, theory, theme);
-  add_corner_text(plot, info, theme, Qt::AlignTop | Qt::AlignLeft, theme.foreground);
+  QCPItemText* info_box =
+      add_corner_text(plot, info, theme, Qt::AlignTop | Qt::AlignLeft, theme.foreground);
   // The law's name in the other corner, in the curve's color and dash, like a legend entry.
   QCPItemText* law_label = nullptr;
   if (theory.density) {
     const QString line = theory.approximate ? QStringLiteral("- - ") : QStringLiteral("—— ");
     law_label = add_corner_text(plot, line + theory.label, theme, Qt::AlignTop | Qt::AlignRight,
                                 theme.theory);
+    keep_apart(plot, info_box, law_label);
   }
   if (!std::isfinite(stats.act_var)) {
     add_overflow_note(plot, QStringLiteral("overflow: layer %1's output is Inf/NaN").arg(layer),
