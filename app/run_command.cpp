@@ -97,9 +97,16 @@ std::string headline(const Result& result) {
     text += ", " + std::string(name_of(c.norm.name)) + " norm " +
             std::string(name_of(c.norm.placement));
   }
-  text += ", depth " + std::to_string(c.network.depth) + ", width " +
-          std::to_string(c.network.width) + ", input " + std::to_string(c.input.dim) + ", batch " +
-          std::to_string(c.input.batch) + ", seed " + std::to_string(c.seed);
+  text +=
+      ", depth " + std::to_string(c.network.depth) + ", width " + std::to_string(c.network.width);
+  if (c.network.type == NetworkType::conv2d) {
+    text += ", kernel " + std::to_string(c.network.kernel) + ", input " +
+            std::to_string(c.input.channels) + "×" + std::to_string(c.input.height) + "×" +
+            std::to_string(c.input.width);
+  } else {
+    text += ", input " + std::to_string(c.input.dim);
+  }
+  text += ", batch " + std::to_string(c.input.batch) + ", seed " + std::to_string(c.seed);
   return text + "\n";
 }
 

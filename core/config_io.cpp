@@ -489,15 +489,29 @@ void validate(const Config& c) {
   if (is_spatial(norm.name) && c.network.type != NetworkType::conv2d) {
     fail("norm.name", std::string(name_of(norm.name)) + " needs network.type \"conv2d\"");
   }
-  // torch refuses BatchNorm1d in training mode on a single sample ("Expected more than 1 value per
-  // channel when training"): its variance is 0 and the output all zeros.
-  if (norm.name == Norm::batch && c.network.type == NetworkType::mlp && c.input.batch < 2) {
-    fail("norm.name", "batch norm needs input.batch of at least 2, got 1");
+  // torch refuses a norm in training mode whose statistics would each see a single value
+  // ("Expected more than 1 value per channel when training", "Expected more than 1 spatial element
+  // when training"): its variance is 0 and the output all zeros.
+  const bool conv = c.network.type == NetworkType::conv2d;
+  const std::int64_t positions = conv ? c.input.height * c.input.width : 1;
+  if (norm.name == Norm::batch && c.input.batch * positions < 2) {
+    fail("norm.name", conv ? "batch norm needs more than one value per channel, but "
+                             "input.batch × height × width is 1"
+                           : "batch norm needs input.batch of at least 2, got 1");
+  }
+  if (norm.name == Norm::instance && positions < 2) {
+    fail("norm.name",
+         "instance norm needs more than one value per channel, but input.height × width is 1");
   }
   // GroupNorm splits the features of an mlp, the channels of a conv2d stack: width either way.
   if (norm.name == Norm::group && c.network.width % norm.groups != 0) {
     fail("norm.groups", std::to_string(norm.groups) + " does not divide network.width " +
                             std::to_string(c.network.width));
+  }
+  if (norm.name == Norm::group && c.input.batch * (c.network.width / norm.groups) * positions < 2) {
+    fail("norm.groups", std::string("group norm needs more than one value per group, but "
+                                    "input.batch × network.width / norm.groups") +
+                            (conv ? " × height × width" : "") + " is 1");
   }
 
   // The scheme's own checks (tensor rank, std >= 0, a kaiming mode, ...) against the first layer,

@@ -243,6 +243,26 @@ class TestBadInput : public QObject {
     config_row("batch norm on one sample",
                R"({"version": 1, "input": {"batch": 1}, "norm": {"name": "batch"}})",
                {"norm.name: batch norm needs input.batch of at least 2, got 1"});
+    config_row("batch norm on one 1x1 image",
+               R"({"version": 1, "network": {"type": "conv2d"}, "input": {"batch": 1, "height": 1,
+                   "width": 1}, "norm": {"name": "batch"}})",
+               {"norm.name: batch norm needs more than one value per channel, but input.batch × "
+                "height × width is 1"});
+    config_row("instance norm on 1x1 images",
+               R"({"version": 1, "network": {"type": "conv2d"}, "input": {"height": 1,
+                   "width": 1}, "norm": {"name": "instance"}})",
+               {"norm.name: instance norm needs more than one value per channel, but "
+                "input.height × width is 1"});
+    config_row("group norm of one channel on one 1x1 image",
+               R"({"version": 1, "network": {"type": "conv2d", "width": 8}, "input": {"batch": 1,
+                   "height": 1, "width": 1}, "norm": {"name": "group", "groups": 8}})",
+               {"norm.groups: group norm needs more than one value per group, but input.batch × "
+                "network.width / norm.groups × height × width is 1"});
+    config_row("group norm of one feature on one sample",
+               R"({"version": 1, "network": {"width": 8}, "input": {"batch": 1},
+                   "norm": {"name": "group", "groups": 8}})",
+               {"norm.groups: group norm needs more than one value per group, but input.batch × "
+                "network.width / norm.groups is 1"});
 
     // --- the version ---
     config_row("missing version", R"({"seed": 1})",

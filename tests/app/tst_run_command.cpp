@@ -71,6 +71,21 @@ class TestRunCommand : public QObject {
     for (const QByteArray& line : lines.mid(1)) QVERIFY(line.endsWith(",ok"));
   }
 
+  void header_names_what_the_stack_is() {
+    QTemporaryDir dir;
+    const Result conv =
+        run({"run", kExamples + "/conv_relu_kaiming_groupnorm.json", "--out", dir.path()});
+    QCOMPARE(conv.exit_code, 0);
+    const QString conv_header = conv.out.section('\n', 0, 0);
+    QVERIFY2(conv_header.endsWith("group norm pre, depth 20, width 64, kernel 3, input 3×32×32, "
+                                  "batch 16, seed 0"),
+             qPrintable(conv_header));
+    const Result mlp = run({"run", kExamples + "/relu_kaiming_normal.json", "--out", dir.path()});
+    const QString mlp_header = mlp.out.section('\n', 0, 0);
+    QVERIFY2(mlp_header.endsWith("depth 30, width 512, input 512, batch 256, seed 0"),
+             qPrintable(mlp_header));
+  }
+
   void same_config_same_bytes() {
     QTemporaryDir dir;
     write(dir.filePath("c.json"), kSmall);

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <numbers>
 #include <span>
 #include <string>
 #include <vector>
@@ -55,6 +56,9 @@ double act_var(const Result& r, int l) {
 double grad_var(const Result& r, int l) {
   return r.layers[l].grad_act_var;
 }
+// Var(relu(x)) for x ~ N(0, 1): E[relu(x)²] = 1/2 minus E[relu(x)]² = 1/(2π).
+constexpr double kReluOfGaussianVar = 0.5 - 0.5 / std::numbers::pi;
+
 // E[h²]: what a norm-preserving layer keeps exactly; the variance also subtracts the squared mean.
 double act_second_moment(const Result& r, int l) {
   return r.layers[l].act_var + r.layers[l].act_mean * r.layers[l].act_mean;
@@ -517,6 +521,176 @@ const std::map<QString, Check>& checks() {
            QVERIFY2(*s.weight_min >= -0.04 && *s.weight_max <= 0.04, qPrintable(row(t, l)));
            QVERIFY2(*s.weight_min < -0.039 && *s.weight_max > 0.039, qPrintable(row(t, l)));
          }
+       }},
+
+      {"14_dirac_conv_identity.json",
+       [](const Config& c, const Result& r) {
+         // One 1 per output channel, at the kernel centre: 16 ones among 16·16·9 entries, a share
+         // p = 1/144, so weight_mean p and weight_std √(p(1 − p)), exactly (the sums of 0s and 1s
+         // in double are exact).
+         const int L = depth_of(r);
+         const double p =
+             1.0 / static_cast<double>(c.network.width * c.network.kernel * c.network.kernel);
+         for (int l = 1; l <= L; ++l) {
+           QVERIFY2(std::abs(*r.layers[l].weight_mean - p) < 1e-12, qPrintable(row(r, l)));
+           QVERIFY2(std::abs(*r.layers[l].weight_std - std::sqrt(p * (1 - p))) < 1e-12,
+                    qPrintable(row(r, l)));
+         }
+         // Every entry of z_l is 1·h plus products with 0, and adding ±0 leaves a float unchanged,
+         // in any order of the sums: z_l = h_{l−1} bit for bit (the bias is 0 too). With
+         // relu(relu(x)) = relu(x), h_l = relu(x) at every layer: one tensor, so exactly the same
+         // statistics, not merely within rounding. Backward, the transposed kernel is the same
+         // dirac (the centre stays the centre), so ∂L/∂h_{l−1} = ∂L/∂z_l bit for bit, and the
+         // ReLU masks by 1[z > 0] = 1[x > 0] at every layer: ∂L/∂h_l = G·1[x > 0] for l < L.
+         for (int l = 1; l <= L; ++l) {
+           QVERIFY2(preact_var(r, l) == act_var(r, l - 1), qPrintable(row(r, l)));
+           QVERIFY2(act_var(r, l) == act_var(r, 1), qPrintable(row(r, l)));
+           QVERIFY2(r.layers[l].act_mean == r.layers[1].act_mean, qPrintable(row(r, l)));
+           QVERIFY2(r.layers[l].act_zero_frac == r.layers[1].act_zero_frac, qPrintable(row(r, l)));
+         }
+         for (int l = 0; l < L; ++l) {
+           QVERIFY2(grad_var(r, l) == grad_var(r, 0), qPrintable(row(r, l)));
+         }
+         // x ~ N(0, 1): Var(relu(x)) = 1/2 − 1/(2π) ≈ 0.341 and P(x ≤ 0) = 1/2. Their sampling
+         // errors over 8·16·16·16 = 32 768 entries are ≈ 0.004 and 0.003; we allow 0.03 and 0.02.
+         QVERIFY2(std::abs(act_var(r, 1) - kReluOfGaussianVar) < 0.03, qPrintable(row(r, 1)));
+         QVERIFY2(std::abs(r.layers[1].act_zero_frac - 0.5) < 0.02, qPrintable(row(r, 1)));
+         // The probe G ~ N(0, 1) arrives at layer L (Var ≈ 1 ± 0.008); the mask, independent of G,
+         // keeps half of E[G²] (± 0.006): we allow 0.05 for both.
+         QVERIFY2(std::abs(grad_var(r, L) - 1) < 0.05, qPrintable(row(r, L)));
+         QVERIFY2(std::abs(grad_var(r, L - 1) / grad_var(r, L) - 0.5) < 0.05,
+                  qPrintable(row(r, L - 1)));
+
+         // He init keeps the variance only on average over the weights: each layer multiplies it
+         // by a random factor, whose spread is set by the 16 channels, as lesson 7's by the width
+         // (64×64 images wander as much). Over 40 seeds ln(act_var_50 / act_var_1) was
+         // −6.6 ± 2.8, a log-std of ≈ 0.4 per layer (√(5/16) ≈ 0.56 for a 16-unit MLP); staying
+         // within ±ln 2 of layer 1 for 49 such steps has a probability far below 10⁻⁶.
+         const Result k = run_variant(c, [](Config& v) { v.init.scheme = Scheme::kaiming_normal; });
+         double excursion = 0;
+         for (int l = 1; l <= L; ++l) {
+           excursion = std::max(excursion, std::abs(std::log(act_var(k, l) / act_var(k, 1))));
+         }
+         QVERIFY2(excursion > std::log(2.0),
+                  qPrintable(QString("largest |ln ratio| %1").arg(excursion)));
+       }},
+
+      {"15_instance_batch_group_norm_batch2.json",
+       [](const Config& c, const Result& r) {
+         const int L = depth_of(r);
+         // Each set the norm takes (batch: 32 of 128 values, instance: 64 of 64, group: 16 of 256)
+         // leaves y with mean 0 and variance 1 exactly, so E[relu(y)] = E|y|/2 and
+         // act_var = 1/2 + E[y·|y|]/2 − E|y|²/4: 1/2 − 1/(2π) for a Gaussian, and z, a sum of
+         // 288 terms, is close to one. What moves it is each set's sampling skew: E[y·|y|] has an
+         // error of √(3/m) ≈ 0.2 over m = 64 values, half of which reaches act_var, averaged over
+         // the layer's sets: ≈ 0.014 per layer (measured 0.008 to 0.014 over 100 seeds). We
+         // allow 0.08.
+         auto relu_of_unit_variance = [&](const Result& x) {
+           for (int l = 1; l <= L; ++l) {
+             QVERIFY2(std::abs(act_var(x, l) - kReluOfGaussianVar) < 0.08, qPrintable(row(x, l)));
+           }
+         };
+         // The growth of grad_act_var per layer toward the input, as a geometric mean.
+         auto growth = [&](const Result& x) {
+           return std::pow(grad_var(x, 1) / grad_var(x, L), 1.0 / (L - 1));
+         };
+         // Backward, He weights (fan·Var(W) = 2) and the ReLU's mask (1/2) keep the gradient's
+         // scale, and the norm multiplies it by 1/σ of its set, twice in the variance. A
+         // per-channel set (batch, instance) leaves out the channel's mean, which the ReLU's
+         // positive outputs put into z: σ² = 2·Var(h) = 1 − 1/π instead of E[z²] = 2·E[h²] = 1,
+         // so the gradient grows by π/(π − 1) ≈ 1.47 per layer in wide networks (Yang et al.
+         // 2019). With 32 channels and 8×8 maps: 1.41 ± 0.02 per seed over 100 seeds. We require
+         // 1.25 to 1.6.
+         auto per_channel_growth = [&](const Result& x) {
+           const double g = growth(x);
+           QVERIFY2(g > 1.25 && g < 1.6, qPrintable(QString("seed %1, norm %2: growth %3 per layer")
+                                                        .arg(x.config.seed)
+                                                        .arg(name_of(x.config.norm.name).data())
+                                                        .arg(g)));
+         };
+         relu_of_unit_variance(r);
+         if (QTest::currentTestFailed()) return;
+         per_channel_growth(r);
+         if (QTest::currentTestFailed()) return;
+
+         const Result i = run_variant(c, [](Config& v) { v.norm.name = Norm::instance; });
+         relu_of_unit_variance(i);
+         if (QTest::currentTestFailed()) return;
+         per_channel_growth(i);
+         if (QTest::currentTestFailed()) return;
+
+         // A group spans 4 channels whose means differ: their spread adds to σ², so the gain is
+         // smaller. Over 100 seeds the growth was 1.22 ± 0.03 per layer, and its log 0.155 ± 0.024
+         // below instance norm's: we require 1.05 to 1.4, and below instance norm's.
+         const Result g = run_variant(c, [](Config& v) { v.norm.name = Norm::group; });
+         relu_of_unit_variance(g);
+         if (QTest::currentTestFailed()) return;
+         QVERIFY2(growth(g) > 1.05 && growth(g) < 1.4 && growth(g) < growth(i),
+                  qPrintable(QString("seed %1: group %2, instance %3 per layer")
+                                 .arg(c.seed)
+                                 .arg(growth(g))
+                                 .arg(growth(i))));
+
+         // At batch 1, batch norm's sets (each channel over N·H·W) are instance norm's (each
+         // sample and channel over H·W): the same values, the same formula. Only the order of the
+         // double sums could differ, which moves a float result by an ulp at most.
+         auto same = [](double a, double b) { return std::abs(a - b) <= 1e-6 * std::abs(b); };
+         const Result b1 = run_variant(c, [](Config& v) { v.input.batch = 1; });
+         const Result i1 = run_variant(c, [](Config& v) {
+           v.input.batch = 1;
+           v.norm.name = Norm::instance;
+         });
+         for (int l = 0; l <= L; ++l) {
+           QVERIFY2(same(act_var(b1, l), act_var(i1, l)) && same(grad_var(b1, l), grad_var(i1, l)),
+                    qPrintable(row(b1, l) + " | " + row(i1, l)));
+         }
+
+         // 1×1 maps, batch 2: each channel's set is 2 values, normalized to ±s with
+         // s = 1/√(1 + eps/σ²) ≤ 1; after the ReLU each channel is 0 in one image and s in the
+         // other: exactly half the entries are 0 (unless the two values are equal as floats).
+         // act_var = mean(s²)/2 − mean(s)²/4 is at most 1/4 (s ≤ 1), and at least mean(s)²/4,
+         // above 0.2 unless mean(s) < 0.89, which takes many channels whose two values tie to
+         // within about √eps. The histogram spans [0, max s], max s within 1% of 1; a channel's
+         // s leaves the last bin only when s < 63/64 (σ² < 3·10⁻⁴: a few percent of the
+         // channels). We require three quarters of the entries in the first and last bins, which
+         // would take 16 such channels of 32 to fail.
+         auto one_by_one = [](Config& v) {
+           v.input.height = 1;
+           v.input.width = 1;
+         };
+         const Result b = run_variant(c, one_by_one);
+         const double entries = static_cast<double>(c.input.batch * c.network.width);
+         for (int l = 1; l <= L; ++l) {
+           QVERIFY2(b.layers[l].act_zero_frac == 0.5, qPrintable(row(b, l)));
+           QVERIFY2(act_var(b, l) > 0.2 && act_var(b, l) <= 0.25 * (1 + 1e-6),
+                    qPrintable(row(b, l)));
+           const Histogram& h = b.histograms[l].activations;
+           QVERIFY2(h.edges.front() == 0 && std::abs(h.edges.back() - 1) < 0.01,
+                    qPrintable(row(b, l)));
+           QVERIFY2(static_cast<double>(h.counts.front() + h.counts.back()) >= 0.75 * entries,
+                    qPrintable(row(b, l)));
+         }
+         // Group norm normalizes 4 values (4 channels of one image) to mean 0: 1, 2 or 3 of them
+         // lie below it (4 exactly equal values aside), so act_zero_frac is within [1/4, 3/4]
+         // at every layer. It sits at exactly 1/2 only when the 16 sets' counts add up to 32;
+         // over 300 seeds at least 13 of the 20 layers were elsewhere. We require one.
+         const Result g1 = run_variant(c, [&](Config& v) {
+           one_by_one(v);
+           v.norm.name = Norm::group;
+         });
+         int unpinned = 0;
+         for (int l = 1; l <= L; ++l) {
+           const double zeros = g1.layers[l].act_zero_frac;
+           QVERIFY2(zeros >= 0.25 && zeros <= 0.75, qPrintable(row(g1, l)));
+           if (zeros != 0.5) ++unpinned;
+         }
+         QVERIFY2(unpinned > 0, "group norm on 1×1 maps: act_zero_frac 0.5 at every layer");
+         // Instance norm on 1×1 maps would normalize single values, x − μ = 0: refused, as torch
+         // refuses it.
+         Config i11 = c;
+         one_by_one(i11);
+         i11.norm.name = Norm::instance;
+         QVERIFY_THROWS_EXCEPTION(InputError, validate(i11));
        }},
   };
   return table;
