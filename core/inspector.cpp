@@ -4,12 +4,12 @@
 #include <cmath>
 #include <cstdio>
 #include <initializer_list>
-#include <numbers>
 
 #include "core/config_io.h"
 #include "core/error.h"
 #include "core/format.h"
 #include "core/gain.h"
+#include "core/law_moments.h"
 #include "core/run.h"
 #include "core/schemes.h"
 
@@ -96,11 +96,6 @@ std::string keras_variance_scaling(double scale, FanMode mode, VsDistribution di
          ")";
 }
 
-std::int64_t sparse_zeros(const Law& law, const Shape& shape) {
-  // torch: int(math.ceil(sparsity * rows)), in double as Python computes it.
-  return static_cast<std::int64_t>(std::ceil(law.sparsity * static_cast<double>(shape[0])));
-}
-
 std::string law_text(const Law& law, const Shape& shape, Scheme scheme) {
   switch (law.kind) {
     case LawKind::uniform:
@@ -136,40 +131,6 @@ std::string law_text(const Law& law, const Shape& shape, Scheme scheme) {
              "\u2309 = " + std::to_string(sparse_zeros(law, shape)) + " zeros per column";
   }
   return "";
-}
-
-// E[W²] of a law whose entries are i.i.d.; nullopt for the structured ones. A layer multiplies
-// the second moment of its input by about fan_in·E[W²].
-std::optional<double> second_moment(const Law& law, const Shape& shape) {
-  switch (law.kind) {
-    case LawKind::uniform:
-      return (law.low * law.low + law.low * law.high + law.high * law.high) / 3;
-    case LawKind::normal:
-      return law.mean * law.mean + law.std * law.std;
-    case LawKind::trunc_normal: {
-      auto pdf = [](double x) { return std::exp(-0.5 * x * x) / std::sqrt(2 * std::numbers::pi); };
-      auto cdf = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
-      const double alpha = (law.low - law.mean) / law.std;
-      const double beta = (law.high - law.mean) / law.std;
-      const double mass = cdf(beta) - cdf(alpha);
-      const double shift = (pdf(alpha) - pdf(beta)) / mass;
-      const double mean = law.mean + law.std * shift;
-      const double var =
-          law.std * law.std * (1 + (alpha * pdf(alpha) - beta * pdf(beta)) / mass - shift * shift);
-      const double m2 = var + mean * mean;
-      return std::isfinite(m2) ? std::optional(m2) : std::nullopt;
-    }
-    case LawKind::sparse: {
-      const double rows = static_cast<double>(shape[0]);
-      return law.std * law.std * (rows - static_cast<double>(sparse_zeros(law, shape))) / rows;
-    }
-    case LawKind::constant:
-    case LawKind::eye:
-    case LawKind::dirac:
-    case LawKind::orthogonal:
-      return std::nullopt;
-  }
-  return std::nullopt;
 }
 
 struct Context {

@@ -110,6 +110,33 @@ json::Value layer_value(const LayerStats& s, const LayerHistograms& h) {
   return v;
 }
 
+json::Value numbers(const std::vector<double>& values) {
+  json::Value v = json::Value::array();
+  for (double x : values) v.push_back(json::Value::number(x));
+  return v;
+}
+
+json::Value theory_value(const MeanFieldPrediction& theory) {
+  json::Value v = json::Value::object();
+  v.set("applies", json::Value::boolean(theory.applies));
+  if (!theory.applies) {
+    v.set("reason", json::Value::string(theory.reason));
+    return v;
+  }
+  v.set("sigma_w2", numbers(theory.sigma_w2));
+  v.set("sigma_b2", numbers(theory.sigma_b2));
+  v.set("preact_mean", numbers(theory.preact_mean));
+  v.set("preact_var", numbers(theory.preact_var));
+  v.set("chi", numbers(theory.chi));
+  if (theory.backward_reason.empty()) {
+    v.set("grad_act_var", numbers(theory.grad_act_var));
+  } else {
+    v.set("grad_act_var", json::Value::null());
+    v.set("grad_act_var_reason", json::Value::string(theory.backward_reason));
+  }
+  return v;
+}
+
 std::string cell(const std::optional<double>& value, const char* format = "%11.4g") {
   char text[32];
   if (!value) return std::string(11, ' ').replace(10, 1, "-");
@@ -181,12 +208,11 @@ std::string stats_json(const Result& result) {
   if (!result.lsuv_variances.empty()) {
     json::Value lsuv = json::Value::array();
     for (const std::vector<double>& rounds : result.lsuv_variances) {
-      json::Value variances = json::Value::array();
-      for (double v : rounds) variances.push_back(json::Value::number(v));
-      lsuv.push_back(std::move(variances));
+      lsuv.push_back(numbers(rounds));
     }
     root.set("lsuv_variances", std::move(lsuv));
   }
+  root.set("theory", theory_value(result.theory));
   return json::write(root);
 }
 

@@ -23,7 +23,11 @@ std::string stats_csv(const Result& result);
 
 /// stats.json: the normalized config, how the init was resolved, the loss, the warnings, and per
 /// layer the stats.csv columns (null where empty) with the histograms of the weights,
-/// pre-activations, activations and activation gradients as {"edges": [...], "counts": [...]}.
+/// pre-activations, activations and activation gradients as {"edges": [...], "counts": [...]};
+/// for lsuv the variances of each layer's rounds; and "theory", the mean-field prediction:
+/// {"applies": false, "reason": "..."} or {"applies": true, "sigma_w2", "sigma_b2",
+/// "preact_mean", "preact_var", "chi": [one per layer 1..depth], "grad_act_var": [0..depth]},
+/// where under mse "grad_act_var" is null and "grad_act_var_reason" says why.
 std::string stats_json(const Result& result);
 
 /// Every histogram of the run in long form: layer,tensor,bin,left,right,count with tensor one of

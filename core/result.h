@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "core/law.h"
+#include "core/mean_field.h"
 #include "core/summary.h"
 
 namespace initscope {
@@ -51,6 +52,10 @@ struct Result {
   std::vector<LayerHistograms> histograms;
   /// LSUV: for each layer, Var(z_l) before each rescaling round and after the last.
   std::vector<std::vector<double>> lsuv_variances;
+  /// The mean-field prediction of preact_var and grad_act_var (core/mean_field.h), or
+  /// applies = false and the reason it does not apply. Its backward starts from the measured
+  /// ∂L/∂h_depth. Empty (applies = false, no reason) when cancelled.
+  MeanFieldPrediction theory;
   std::vector<std::string> warnings;
   bool cancelled = false;  // the progress callback stopped the run; layers and histograms are empty
   double loss = 0.0;

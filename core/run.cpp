@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/format.h"
 #include "core/gain.h"
+#include "core/mean_field.h"
 #include "core/parallel.h"
 #include "core/sampling.h"
 
@@ -131,6 +132,39 @@ std::optional<double> saturated_share(Activation activation, const MatrixRM& h) 
   return std::nullopt;
 }
 
+}  // namespace
+
+Layer<float> sample_layer(const Config& config, const InitResolution& init, std::int64_t l) {
+  const Shape shape = weight_shape(config, l);
+  Tensor weight = Tensor::for_overwrite(shape);
+  Generator weight_gen = generator(config, StreamKind::weight, l);
+  sample(law_of(init.scheme, init.args, shape), weight, weight_gen);
+  Layer<float> layer{std::move(weight.matrix()), {}};
+  if (config.network.bias) {
+    layer.bias.resize(config.network.width);
+    const BiasInit& bias = config.network.bias_init;
+    switch (bias.kind) {
+      case BiasInit::Kind::zeros:
+        layer.bias.setZero();
+        break;
+      case BiasInit::Kind::torch_default: {
+        // nn.Linear.reset_parameters: U(±1/√fan_in) with the weight's fan_in.
+        const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in_of(config, l)));
+        Generator bias_gen = generator(config, StreamKind::bias, l);
+        fill_uniform({layer.bias.data(), static_cast<std::size_t>(layer.bias.size())}, -bound,
+                     bound, bias_gen);
+        break;
+      }
+      case BiasInit::Kind::constant:
+        layer.bias.setConstant(static_cast<float>(bias.value));
+        break;
+    }
+  }
+  return layer;
+}
+
+namespace {
+
 // Samples every layer's weight and bias; `keep_going` after each layer may stop it (nullopt), so
 // that a cancel is not held up by the sampling of a deep network's weights.
 template <typename KeepGoing>
@@ -140,36 +174,13 @@ std::optional<std::vector<Layer<float>>> initialize_layers(const Config& config,
   std::vector<Layer<float>> layers;
   layers.reserve(static_cast<std::size_t>(config.network.depth));
   for (std::int64_t l = 1; l <= config.network.depth; ++l) {
-    const Shape shape = weight_shape(config, l);
-    Tensor weight = Tensor::for_overwrite(shape);
-    Generator weight_gen = generator(config, StreamKind::weight, l);
-    sample(law_of(init.scheme, init.args, shape), weight, weight_gen);
-    Layer<float> layer{std::move(weight.matrix()), {}};
-    if (config.network.bias) {
-      layer.bias.resize(config.network.width);
-      const BiasInit& bias = config.network.bias_init;
-      switch (bias.kind) {
-        case BiasInit::Kind::zeros:
-          layer.bias.setZero();
-          break;
-        case BiasInit::Kind::torch_default: {
-          // nn.Linear.reset_parameters: U(±1/√fan_in) with the weight's fan_in.
-          const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in_of(config, l)));
-          Generator bias_gen = generator(config, StreamKind::bias, l);
-          fill_uniform({layer.bias.data(), static_cast<std::size_t>(layer.bias.size())}, -bound,
-                       bound, bias_gen);
-          break;
-        }
-        case BiasInit::Kind::constant:
-          layer.bias.setConstant(static_cast<float>(bias.value));
-          break;
-      }
-    }
-    layers.push_back(std::move(layer));
+    layers.push_back(sample_layer(config, init, l));
     if (!keep_going()) return std::nullopt;
   }
   return layers;
 }
+
+}  // namespace
 
 MatrixRM sample_input(const Config& config) {
   Generator gen = generator(config, StreamKind::input);
@@ -185,8 +196,6 @@ MatrixRM sample_input(const Config& config) {
   });
 }
 
-// Layer-sequential unit variance (Mishkin & Matas 2016): rescale W_l by 1/√Var(z_l) until
-// |Var(z_l) − 1| < 0.1, at most 10 times. Returns the variances seen, the last one included.
 std::vector<double> lsuv_rescale(Stack<float>& stack, int l) {
   constexpr int kMaxRounds = 10;
   constexpr double kTolerance = 0.1;
@@ -203,6 +212,8 @@ std::vector<double> lsuv_rescale(Stack<float>& stack, int l) {
   }
   return variances;
 }
+
+namespace {
 
 void fill_forward_stats(const Stack<float>& stack, int l, Activation activation, int bins,
                         LayerStats& stats, LayerHistograms& histograms) {
@@ -464,6 +475,12 @@ Result run(const Config& config, const RunOptions& options, const Progress& prog
   });
   LossValue<float> loss = evaluate_loss(config.loss.name, output, probe);
   result.loss = loss.value;
+  // The theory's backward starts from the measured top gradient's second moment (the probe's
+  // sample, not its expectation 1), so that what it predicts below is the backward pass alone.
+  const Summary top = summarize(span_of(loss.gradient));
+  const std::optional<TopGradient> measured_top =
+      top.all_finite() ? std::optional(TopGradient{top.variance + top.mean * top.mean, top.mean})
+                       : std::nullopt;
 
   const bool finished = stack.backward(
       std::move(loss.gradient),
@@ -472,6 +489,7 @@ Result run(const Config& config, const RunOptions& options, const Progress& prog
         return l == 0 || keep_going();
       });
   if (!finished) return cancelled();
+  result.theory = predict_mean_field(config, result.init, measured_top);
 
   if (first_overflow > 0) {
     result.warnings.push_back("overflow: the activations reach Inf/NaN at layer " +

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 #include "core/result.h"
@@ -48,6 +49,18 @@ InitResolution resolve_init(const Config& config);
 
 /// The block of every layer: activation with its parameter, norm and placement, residual α.
 BlockSpec block_spec(const Config& config);
+
+/// Layer l's weight and bias (l in 1..depth) exactly as run() samples them: each tensor draws from
+/// its own stream of the seed, so a layer can be drawn alone. LSUV's rescaling is not applied.
+Layer<float> sample_layer(const Config& config, const InitResolution& init, std::int64_t l);
+
+/// The input batch x exactly as run() draws it: batch × input.dim (conv2d: (N·H·W) × channels).
+MatrixRM sample_input(const Config& config);
+
+/// LSUV's rescaling of W_l (Mishkin & Matas 2016), as run() applies it after computing z_l in a
+/// stack whose layers before l are complete: W_l is scaled by 1/√Var(z_l) until
+/// |Var(z_l) − 1| < 0.1, at most 10 times. Returns the variances seen, the last one included.
+std::vector<double> lsuv_rescale(Stack<float>& stack, int l);
 
 /// Initializes the stack, runs the forward and backward passes and measures every layer.
 /// Throws InputError for an invalid config or a run over the memory limit (nothing allocated).
