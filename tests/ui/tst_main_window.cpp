@@ -222,7 +222,7 @@ class TestMainWindow : public QObject {
       if (auto* text = qobject_cast<QCPItemText*>(variance->item(i))) notes << text->text();
     }
     QVERIFY2(legend.contains("baseline (dashed)"), qPrintable(legend.join(" | ")));
-    QVERIFY2(notes.contains("baseline (dashed): depth 6 → 9"), qPrintable(notes.join(" | ")));
+    QVERIFY2(notes.contains("baseline (dashed):\ndepth 6 → 9"), qPrintable(notes.join(" | ")));
     QVERIFY(graph_named(window.plot(PlotKind::gradients), "baseline grad_act_var"));
     QVERIFY(graph_named(window.plot(PlotKind::weights), "baseline weights"));
     QVERIFY(graph_named(window.plot(PlotKind::activations), "baseline layer 6"));

@@ -48,6 +48,13 @@ QCPGraph* graph_named(const QCustomPlot& plot, const QString& name) {
   return nullptr;
 }
 
+// The legend's entries (its grid also counts the empty cells of a wrapped last row).
+int legend_entries(const QCustomPlot& plot) {
+  int n = 0;
+  for (int i = 0; i < plot.legend->itemCount(); ++i) n += plot.legend->item(i) != nullptr;
+  return n;
+}
+
 QCPBars* bars_named(QCustomPlot& plot, const QString& name) {
   for (int i = 0; i < plot.plottableCount(); ++i) {
     auto* bars = qobject_cast<QCPBars*>(plot.plottable(i));
@@ -195,6 +202,48 @@ class TestPlots : public QObject {
       QCOMPARE(ratio->data()->at(l - 1)->key, double(l));
       QCOMPARE(ratio->data()->at(l - 1)->value, *tanh_.layers[l].grad_data_ratio);
     }
+  }
+
+  void mean_field_prediction_overlays_the_measurement() {
+    // tanh + xavier_uniform without norm: the prediction applies, and both plots draw exactly its
+    // values, in the theory color, on the measured quantity's axis.
+    QVERIFY(tanh_.theory.applies);
+    const int depth = static_cast<int>(tanh_.layers.size()) - 1;
+    const Theme theme = Theme::make(ThemeName::light);
+    auto variance = make_plot(PlotKind::variance, tanh_, {});
+    QCPGraph* predicted = graph_named(*variance, "theory_preact_var");
+    QVERIFY(predicted);
+    QCOMPARE(predicted->valueAxis(), graph_named(*variance, "preact_var")->valueAxis());
+    QCOMPARE(predicted->pen().color(), theme.theory);
+    QCOMPARE(predicted->dataCount(), depth);
+    for (int l = 1; l <= depth; ++l) {
+      QCOMPARE(predicted->data()->at(l - 1)->key, double(l));
+      QCOMPARE(predicted->data()->at(l - 1)->value,
+               tanh_.theory.preact_var[static_cast<std::size_t>(l - 1)]);
+    }
+    auto gradients = make_plot(PlotKind::gradients, tanh_, {});
+    QCPGraph* backward = graph_named(*gradients, "theory_grad_act_var");
+    QVERIFY(backward);
+    QCOMPARE(backward->valueAxis(), gradients->yAxis);
+    QCOMPARE(backward->dataCount(), depth + 1);
+    for (int l = 0; l <= depth; ++l) {
+      QCOMPARE(backward->data()->at(l)->key, double(l));
+      QCOMPARE(backward->data()->at(l)->value,
+               tanh_.theory.grad_act_var[static_cast<std::size_t>(l)]);
+    }
+    // Three legend entries, the prediction's on a second row.
+    QCOMPARE(legend_entries(*variance), 3);
+
+    // With a norm the theory does not apply: no curve, two entries.
+    Config normed = small_config(Activation::tanh);
+    normed.norm.name = Norm::layer;
+    const Result without = run(normed);
+    QVERIFY(!without.theory.applies);
+    auto plain = make_plot(PlotKind::variance, without, {});
+    QVERIFY(!graph_named(*plain, "theory_preact_var"));
+    QCOMPARE(legend_entries(*plain), 2);
+    auto plain_gradients = make_plot(PlotKind::gradients, without, {});
+    QVERIFY(!graph_named(*plain_gradients, "theory_grad_act_var"));
   }
 
   void weights_are_densities_at_bin_centres_data() {

@@ -16,8 +16,9 @@ QPen muted(QColor color, const Theme& theme) {
   return series_pen(color, theme, Qt::DashLine);
 }
 
+// On two lines: one line ran past the left edge of a plot in the 2×2 grid of a 1500 px window.
 QString caption(const QString& label) {
-  return QStringLiteral("baseline (dashed): ") + label;
+  return QStringLiteral("baseline (dashed):\n") + label;
 }
 
 // Widens a log value axis to every usable value of the graphs on it.

@@ -219,7 +219,7 @@ void add_legend_row(QCustomPlot& plot, const Theme& theme) {
   QCPLegend* legend = plot.legend;
   if (legend->layout() != nullptr) legend->layout()->take(legend);
   legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-  legend->setWrap(0);
+  legend->setWrap(2);  // two entries a row: a third (a prediction) goes under them
   legend->setColumnSpacing(4 * theme.font_size);
   legend->setMargins(QMargins(6, 2, 6, 2));
   // Centred between two stretching spacers, at its natural width.

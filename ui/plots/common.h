@@ -125,6 +125,12 @@ using LayerValue = std::optional<double> (*)(const LayerStats&);
 QCPGraph* add_layer_graph(QCustomPlot& plot, QCPAxis* value_axis, const QString& name,
                           const QPen& pen, const std::vector<LayerStats>& layers, LayerValue value,
                           Extent& extent);
+/// A theoretical curve over the layers first_layer, first_layer + 1, …: a dotted line in the
+/// theme's theory color without markers, so that it reads as a prediction under the measured
+/// points; values that a log axis cannot show are left out.
+QCPGraph* add_theory_graph(QCustomPlot& plot, QCPAxis* value_axis, const QString& name,
+                           int first_layer, const std::vector<double>& values, const Theme& theme,
+                           Extent& extent);
 /// x from just before the first layer to just after the last.
 void set_layer_range(QCustomPlot& plot, const std::vector<LayerStats>& layers);
 

@@ -41,6 +41,13 @@ void show_gradients(QCustomPlot& plot, const Result& result, const PlotView& vie
   plot.yAxis2->setLabel(weight_text + QStringLiteral("  (log scale)"));
   add_legend_entry(plot, activation, QStringLiteral("Var(∂L/∂h_l)  left axis"));
   add_legend_entry(plot, weight, weight_text + QStringLiteral("  right axis"));
+  // The mean-field prediction ∏χ from the top layer down (Schoenholz et al. 2017), where it
+  // applies.
+  if (result.theory.applies && !result.theory.grad_act_var.empty()) {
+    QCPGraph* theory = add_theory_graph(plot, plot.yAxis, QStringLiteral("theory_grad_act_var"), 0,
+                                        result.theory.grad_act_var, theme, left);
+    add_legend_entry(plot, theory, QStringLiteral("Var(∂L/∂h_l)  mean-field prediction"));
+  }
 
   set_layer_range(plot, layers);
   set_log_range(plot.yAxis, left);

@@ -64,6 +64,25 @@ QCPGraph* add_layer_graph(QCustomPlot& plot, QCPAxis* value_axis, const QString&
   return graph;
 }
 
+QCPGraph* add_theory_graph(QCustomPlot& plot, QCPAxis* value_axis, const QString& name,
+                           int first_layer, const std::vector<double>& values, const Theme& theme,
+                           Extent& extent) {
+  const bool log_axis = value_axis->scaleType() == QCPAxis::stLogarithmic;
+  QVector<QCPGraphData> points;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!usable(values[i], log_axis)) continue;
+    points.append(QCPGraphData(first_layer + static_cast<double>(i), values[i]));
+    extent.add(values[i]);
+  }
+  QCPGraph* graph = plot.addGraph(plot.xAxis, value_axis);
+  graph->setName(name);
+  QPen pen = series_pen(theme.theory, theme, Qt::DotLine);
+  pen.setWidthF(pen.widthF() * 1.5);
+  graph->setPen(pen);
+  graph->data()->set(points, true);
+  return graph;
+}
+
 void set_layer_range(QCustomPlot& plot, const std::vector<LayerStats>& layers) {
   const double last = layers.empty() ? 1.0 : std::max(1, layers.back().layer);
   const double pad = std::max(0.5, 0.015 * last);

@@ -30,6 +30,12 @@ void show_variance(QCustomPlot& plot, const Result& result, const Theme& theme) 
   preact->setProperty(kHoverNoteProperty, act->property(kHoverNoteProperty));
   add_legend_entry(plot, act, QStringLiteral("Var(h_l)  activations"));
   add_legend_entry(plot, preact, QStringLiteral("Var(z_l)  pre-activations"));
+  // The mean-field prediction of Var(z_l) (Poole et al. 2016), where it applies.
+  if (result.theory.applies) {
+    QCPGraph* theory = add_theory_graph(plot, plot.yAxis, QStringLiteral("theory_preact_var"), 1,
+                                        result.theory.preact_var, theme, extent);
+    add_legend_entry(plot, theory, QStringLiteral("Var(z_l)  mean-field prediction"));
+  }
 
   set_layer_range(plot, layers);
   set_log_range(plot.yAxis, extent);
