@@ -424,21 +424,20 @@ class Reader {
 };
 
 // The first layer's weight shape: the scheme's arguments are checked against it.
-Shape first_weight_shape(const Config& c) {
-  switch (c.network.type) {
-    case NetworkType::mlp:
-      return {c.network.width, c.input.dim};
-    case NetworkType::conv2d:
-      return {c.network.width, c.input.channels, c.network.kernel, c.network.kernel};
-  }
-  return {};
-}
 
 json::Value name_value(std::string_view name) {
   return json::Value::string(std::string(name));
 }
 
 }  // namespace
+
+Shape weight_shape(const Config& config, std::int64_t layer) {
+  const bool conv = config.network.type == NetworkType::conv2d;
+  const std::int64_t in =
+      layer == 1 ? (conv ? config.input.channels : config.input.dim) : config.network.width;
+  if (conv) return {config.network.width, in, config.network.kernel, config.network.kernel};
+  return {config.network.width, in};
+}
 
 void validate(const Config& c) {
   if (c.version != kVersion) {
@@ -522,7 +521,7 @@ void validate(const Config& c) {
   args.nonlinearity = init.nonlinearity.value_or(Nonlinearity::leaky_relu);
   args.a = init.a.value_or(0.0);
   try {
-    law_of(init.scheme, args, first_weight_shape(c));
+    law_of(init.scheme, args, weight_shape(c, 1));
   } catch (const InputError& e) {
     fail("init", e.what());
   }

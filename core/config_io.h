@@ -37,6 +37,11 @@ LoadedConfig load_config(const std::string& path);
 /// it, parse_config(config_to_json(c), ...).config == c.
 std::string config_to_json(const Config& config);
 
+/// The shape of layer l's weight (l = 1..depth), as torch holds it: [width, in] for an mlp,
+/// [width, in, kernel, kernel] for a conv2d stack (SPEC section 7), where `in` is the input's dim
+/// or channels for layer 1 and the width after it.
+Shape weight_shape(const Config& config, std::int64_t layer);
+
 /// The checks that do not depend on how the file was written: sizes and bounds, finite numbers,
 /// norms against the network, the scheme's arguments against the first layer's weight shape.
 /// Throws InputError `<json path>: <problem>` (no file name).

@@ -52,15 +52,6 @@ bool is_relu_like(Activation activation) {
          activation == Activation::prelu;
 }
 
-// SPEC section 7: a conv2d stack's weights are [width, in, kernel, kernel].
-Shape weight_shape(const Config& config, int layer) {
-  const bool conv = config.network.type == NetworkType::conv2d;
-  const std::int64_t in =
-      layer == 1 ? (conv ? config.input.channels : config.input.dim) : config.network.width;
-  if (conv) return {config.network.width, in, config.network.kernel, config.network.kernel};
-  return {config.network.width, in};
-}
-
 std::string gain_call(Nonlinearity nonlinearity, std::optional<double> param) {
   std::string text = "calculate_gain(" + quoted(name_of(nonlinearity));
   if (param && nonlinearity == Nonlinearity::leaky_relu) text += ", " + py(*param);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/config.h"
+#include "core/config_io.h"
 #include "core/law_moments.h"
 #include "core/quadrature.h"
 #include "core/result.h"
@@ -34,10 +35,6 @@ double normal_expectation(F f, double mean, double variance) {
   }
   const double a = mean / s;
   return gaussian_expectation([&](double u) { return f(s * u) * std::exp(a * u - 0.5 * a * a); });
-}
-
-Shape weight_shape(const Config& config, std::int64_t l) {
-  return {config.network.width, l == 1 ? config.input.dim : config.network.width};
 }
 
 // The bias's mean c and variance: zeros (or no bias) 0 and 0; torch_default U(±1/√fan_in) 0 and

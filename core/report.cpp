@@ -18,23 +18,10 @@ const char* status_of(const LayerStats& s) {
 }
 
 std::vector<std::string> csv_fields(const LayerStats& s) {
-  return {std::to_string(s.layer),
-          field(s.weight_mean),
-          field(s.weight_std),
-          field(s.weight_min),
-          field(s.weight_max),
-          field(s.preact_mean),
-          field(s.preact_var),
-          format_number(s.act_mean),
-          format_number(s.act_var),
-          field(s.act_saturated_frac),
-          format_number(s.act_zero_frac),
-          format_number(s.dead_unit_frac),
-          format_number(s.grad_act_var),
-          field(s.grad_preact_var),
-          field(s.grad_weight_std),
-          field(s.grad_data_ratio),
-          status_of(s)};
+  std::vector<std::string> fields{std::to_string(s.layer)};
+  for (const std::optional<double>& value : numeric_stats(s)) fields.push_back(field(value));
+  fields.emplace_back(status_of(s));
+  return fields;
 }
 
 json::Value optional_number(const std::optional<double>& value) {
@@ -92,11 +79,8 @@ json::Value layer_value(const LayerStats& s, const LayerHistograms& h) {
   json::Value v = json::Value::object();
   v.set("layer", json::Value::integer(s.layer));
   // The numeric columns from their values (not their CSV text), null where empty.
-  const std::optional<double> numbers[] = {
-      s.weight_mean,    s.weight_std,   s.weight_min,      s.weight_max,         s.preact_mean,
-      s.preact_var,     s.act_mean,     s.act_var,         s.act_saturated_frac, s.act_zero_frac,
-      s.dead_unit_frac, s.grad_act_var, s.grad_preact_var, s.grad_weight_std,    s.grad_data_ratio};
-  for (std::size_t i = 0; i < std::size(numbers); ++i) {
+  const auto numbers = numeric_stats(s);
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
     v.set(kStatsColumns[i + 1], optional_number(numbers[i]));
   }
   v.set("status", json::Value::string(status_of(s)));
@@ -145,6 +129,13 @@ std::string cell(const std::optional<double>& value, const char* format = "%11.4
 }
 
 }  // namespace
+
+std::array<std::optional<double>, kNumericColumns> numeric_stats(const LayerStats& s) {
+  return {s.weight_mean,        s.weight_std,      s.weight_min,     s.weight_max,
+          s.preact_mean,        s.preact_var,      s.act_mean,       s.act_var,
+          s.act_saturated_frac, s.act_zero_frac,   s.dead_unit_frac, s.grad_act_var,
+          s.grad_preact_var,    s.grad_weight_std, s.grad_data_ratio};
+}
 
 std::string stats_csv(const Result& result) {
   std::string text;

@@ -3,6 +3,8 @@
 // A run's results as text: stats.csv (SPEC section 4), stats.json, and the terminal table.
 
 #include <array>
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +18,13 @@ inline constexpr std::array<std::string_view, 17> kStatsColumns{
     "preact_mean",     "preact_var",     "act_mean",     "act_var",         "act_saturated_frac",
     "act_zero_frac",   "dead_unit_frac", "grad_act_var", "grad_preact_var", "grad_weight_std",
     "grad_data_ratio", "status"};
+
+/// The numeric columns of stats.csv, kStatsColumns[1 .. kNumericColumns]: all but layer and status.
+inline constexpr std::size_t kNumericColumns = kStatsColumns.size() - 2;
+
+/// A layer's values of the numeric columns, in kStatsColumns' order; empty where a column does not
+/// apply to the layer.
+std::array<std::optional<double>, kNumericColumns> numeric_stats(const LayerStats& s);
 
 /// One row per layer (0 = input), numbers as Python's repr prints them, empty fields where a column
 /// does not apply; `ok` or `overflow`. The same result gives the same bytes.

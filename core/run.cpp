@@ -41,14 +41,6 @@ std::int64_t fan_in_of(const Config& config, std::int64_t l) {
   return inputs_of(config, l) * (is_conv(config) ? k * k : 1);
 }
 
-Shape weight_shape(const Config& config, std::int64_t l) {
-  if (is_conv(config)) {
-    return {config.network.width, inputs_of(config, l), config.network.kernel,
-            config.network.kernel};
-  }
-  return {config.network.width, inputs_of(config, l)};
-}
-
 std::int64_t positions_of(const Config& config) {
   return is_conv(config) ? config.input.height * config.input.width : 1;
 }
@@ -246,8 +238,9 @@ void fill_forward_stats(const Stack<float>& stack, int l, Activation activation,
   stats.overflow = !(finite && s.all_finite());
 }
 
-void fill_backward_stats(const MatrixRM& grad_h, const MatrixRM* grad_z, const MatrixRM* grad_w,
-                         int bins, LayerStats& stats, LayerHistograms& histograms) {
+// Returns the summary of grad_h, which the mean-field prediction starts from at the top layer.
+Summary fill_backward_stats(const MatrixRM& grad_h, const MatrixRM* grad_z, const MatrixRM* grad_w,
+                            int bins, LayerStats& stats, LayerHistograms& histograms) {
   SummaryHistogram gh = summarize_with_histogram(span_of(grad_h), bins);
   stats.grad_act_var = moment(gh.summary, gh.summary.variance);
   histograms.activation_gradients = std::move(gh.histogram);
@@ -263,6 +256,7 @@ void fill_backward_stats(const MatrixRM& grad_h, const MatrixRM* grad_z, const M
     finite = finite && gz.all_finite() && gw.all_finite();
   }
   stats.overflow = stats.overflow || !finite;
+  return gh.summary;
 }
 
 }  // namespace
@@ -477,15 +471,15 @@ Result run(const Config& config, const RunOptions& options, const Progress& prog
   result.loss = loss.value;
   // The theory's backward starts from the measured top gradient's second moment (the probe's
   // sample, not its expectation 1), so that what it predicts below is the backward pass alone.
-  const Summary top = summarize(span_of(loss.gradient));
-  const std::optional<TopGradient> measured_top =
-      top.all_finite() ? std::optional(TopGradient{top.variance + top.mean * top.mean, top.mean})
-                       : std::nullopt;
-
+  std::optional<TopGradient> measured_top;
   const bool finished = stack.backward(
       std::move(loss.gradient),
       [&](int l, const MatrixRM& grad_h, const MatrixRM* grad_z, const MatrixRM* grad_w) {
-        fill_backward_stats(grad_h, grad_z, grad_w, bins, result.layers[l], result.histograms[l]);
+        const Summary g = fill_backward_stats(grad_h, grad_z, grad_w, bins, result.layers[l],
+                                              result.histograms[l]);
+        if (l == depth && g.all_finite()) {
+          measured_top = TopGradient{g.variance + g.mean * g.mean, g.mean};
+        }
         return l == 0 || keep_going();
       });
   if (!finished) return cancelled();

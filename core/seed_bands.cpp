@@ -2,45 +2,19 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <stdexcept>
 
 #include "core/error.h"
 #include "core/format.h"
 
 namespace initscope {
-namespace {
-
-using Getter = std::function<std::optional<double>(const LayerStats&)>;
-
-// The value of column c of kBandColumns, in the same order.
-const std::array<Getter, kBandColumns.size()>& getters() {
-  static const std::array<Getter, kBandColumns.size()> table{
-      [](const LayerStats& s) { return s.weight_mean; },
-      [](const LayerStats& s) { return s.weight_std; },
-      [](const LayerStats& s) { return s.weight_min; },
-      [](const LayerStats& s) { return s.weight_max; },
-      [](const LayerStats& s) { return s.preact_mean; },
-      [](const LayerStats& s) { return s.preact_var; },
-      [](const LayerStats& s) { return std::optional(s.act_mean); },
-      [](const LayerStats& s) { return std::optional(s.act_var); },
-      [](const LayerStats& s) { return s.act_saturated_frac; },
-      [](const LayerStats& s) { return std::optional(s.act_zero_frac); },
-      [](const LayerStats& s) { return std::optional(s.dead_unit_frac); },
-      [](const LayerStats& s) { return std::optional(s.grad_act_var); },
-      [](const LayerStats& s) { return s.grad_preact_var; },
-      [](const LayerStats& s) { return s.grad_weight_std; },
-      [](const LayerStats& s) { return s.grad_data_ratio; },
-  };
-  return table;
-}
-
-}  // namespace
 
 std::size_t band_column(std::string_view name) {
-  const auto it = std::find(kBandColumns.begin(), kBandColumns.end(), name);
-  if (it == kBandColumns.end()) throw std::out_of_range("no band column " + std::string(name));
-  return static_cast<std::size_t>(it - kBandColumns.begin());
+  const auto numeric = kStatsColumns.begin() + 1;
+  const auto end = numeric + kNumericColumns;
+  const auto it = std::find(numeric, end, name);
+  if (it == end) throw std::out_of_range("no band column " + std::string(name));
+  return static_cast<std::size_t>(it - numeric);
 }
 
 std::vector<std::uint64_t> band_seeds(std::uint64_t seed, int k) {
@@ -90,11 +64,11 @@ SeedBands seed_bands(const std::vector<Result>& runs) {
   for (const Result& r : runs) bands.seeds.push_back(r.config.seed);
   bands.layers.resize(runs.front().layers.size());
   for (std::size_t l = 0; l < bands.layers.size(); ++l) {
-    for (std::size_t c = 0; c < kBandColumns.size(); ++c) {
+    for (std::size_t c = 0; c < kNumericColumns; ++c) {
       Band band;
       double sum = 0;
       for (const Result& r : runs) {
-        const std::optional<double> value = getters()[c](r.layers[l]);
+        const std::optional<double> value = numeric_stats(r.layers[l])[c];
         if (!value || !std::isfinite(*value) || r.layers[l].overflow) continue;
         band.min = band.count == 0 ? *value : std::min(band.min, *value);
         band.max = band.count == 0 ? *value : std::max(band.max, *value);
@@ -113,10 +87,10 @@ SeedBands seed_bands(const std::vector<Result>& runs) {
 std::string bands_csv(const SeedBands& bands) {
   std::string out = "layer,column,seeds,mean,min,max\n";
   for (std::size_t l = 0; l < bands.layers.size(); ++l) {
-    for (std::size_t c = 0; c < kBandColumns.size(); ++c) {
+    for (std::size_t c = 0; c < kNumericColumns; ++c) {
       const std::optional<Band>& band = bands.layers[l][c];
       if (!band) continue;
-      out += std::to_string(l) + ',' + std::string(kBandColumns[c]) + ',' +
+      out += std::to_string(l) + ',' + std::string(kStatsColumns[c + 1]) + ',' +
              std::to_string(band->count) + ',' + format_number(band->mean) + ',' +
              format_number(band->min) + ',' + format_number(band->max) + '\n';
     }

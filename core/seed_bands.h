@@ -1,9 +1,9 @@
 #pragma once
 
 // Seed bands: the same experiment under K seeds, and per layer the mean, minimum and maximum of
-// each statistic over them, so that the fluctuation of a finite network is seen next to the
-// single run (issue 9). A seed draws new weights, a new input and a new loss probe; everything
-// else stays.
+// each numeric stats.csv column over them, so that the fluctuation of a finite network is seen next
+// to the single run (issue 9). A seed draws new weights, a new input and a new loss probe;
+// everything else stays.
 
 #include <array>
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/report.h"
 #include "core/result.h"
 #include "core/run.h"
 
@@ -20,13 +21,8 @@ namespace initscope {
 /// The most seeds a band is taken over.
 inline constexpr int kMaxBandSeeds = 32;
 
-/// The statistics that get bands: the numeric columns of stats.csv, in its order.
-inline constexpr std::array<std::string_view, 15> kBandColumns{
-    "weight_mean",    "weight_std",   "weight_min",      "weight_max",         "preact_mean",
-    "preact_var",     "act_mean",     "act_var",         "act_saturated_frac", "act_zero_frac",
-    "dead_unit_frac", "grad_act_var", "grad_preact_var", "grad_weight_std",    "grad_data_ratio"};
-
-/// Index of a column in kBandColumns; throws std::out_of_range for another name.
+/// Index among the numeric columns of stats.csv (core/report.h: kStatsColumns[1 + index]) of the
+/// column `name`; throws std::out_of_range for another name ("layer", "status" included).
 std::size_t band_column(std::string_view name);
 
 /// One statistic of one layer over the runs where it is finite (a run that overflowed at that
@@ -40,9 +36,9 @@ struct Band {
 
 struct SeedBands {
   std::vector<std::uint64_t> seeds;
-  /// layers[l][c]: layer l = 0..depth, column c of kBandColumns; empty where no run has a finite
-  /// value.
-  std::vector<std::array<std::optional<Band>, kBandColumns.size()>> layers;
+  /// layers[l][c]: layer l = 0..depth, numeric column c (band_column); empty where no run has a
+  /// finite value.
+  std::vector<std::array<std::optional<Band>, kNumericColumns>> layers;
 
   const std::optional<Band>& at(int layer, std::string_view column) const {
     return layers[static_cast<std::size_t>(layer)][band_column(column)];
