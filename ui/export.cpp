@@ -13,6 +13,7 @@
 #include <QSvgGenerator>
 
 #include "core/report.h"
+#include "core/seed_bands.h"
 #include "ui/atomic_write.h"
 
 namespace initscope::ui {
@@ -27,7 +28,7 @@ std::unique_ptr<QCustomPlot> render_plot(PlotKind kind, const Result& result,
   auto plot = std::make_unique<QCustomPlot>();
   plot->resize(options.size);
   setup_plot(*plot, kind, theme);
-  show_result(*plot, kind, result, options.view, theme);
+  show_result(*plot, kind, result, options.view, theme, {}, options.bands);
   plot->replot(QCustomPlot::rpImmediateRefresh);
   return plot;
 }
@@ -147,6 +148,10 @@ ExportReport export_result(const Result& result, const QString& dir, const Expor
     if (format == ExportFormat::csv) {
       if (!save(QStringLiteral("stats.csv"), bytes_of(stats_csv(result))) ||
           !save(QStringLiteral("histograms.csv"), bytes_of(histograms_csv(result)))) {
+        return report;
+      }
+      if (options.bands != nullptr &&
+          !save(QStringLiteral("bands.csv"), bytes_of(bands_csv(*options.bands)))) {
         return report;
       }
       continue;

@@ -15,6 +15,10 @@
 #include "ui/plots.h"
 #include "ui/theme.h"
 
+namespace initscope {
+struct SeedBands;
+}  // namespace initscope
+
 namespace initscope::ui {
 
 enum class ExportFormat { png, svg, pdf, csv };
@@ -42,6 +46,10 @@ struct ExportOptions {
   QSize size{1000, 750};  // of each plot in pixels (points for PDF); the figure is twice each way
   ThemeName theme = ThemeName::light;
   PlotView view;
+  /// Seed bands of the result's experiment (core/seed_bands.h), or none. Not owned: the caller
+  /// keeps them alive until export_result returns. The images draw them as the window does, and
+  /// csv adds bands.csv.
+  const SeedBands* bands = nullptr;
 };
 
 struct ExportReport {
@@ -51,8 +59,9 @@ struct ExportReport {
 };
 
 /// Writes `<plot>.<format>` for each plot and image format, `figure.<format>` for the 2×2 figure,
-/// and for csv `stats.csv` and `histograms.csv`, into `dir` (created if missing). Stops at the
-/// first failure, which the report describes; files already there are left intact.
+/// and for csv `stats.csv`, `histograms.csv` and (with options.bands) `bands.csv`, into `dir`
+/// (created if missing). Stops at the first failure, which the report describes; files already
+/// there are left intact.
 ExportReport export_result(const Result& result, const QString& dir, const ExportOptions& options);
 
 }  // namespace initscope::ui

@@ -34,6 +34,7 @@
 #include "ui/export.h"
 #include "ui/export_dialog.h"
 #include "ui/plot_card.h"
+#include "ui/theory_panel.h"
 
 namespace initscope::ui {
 namespace {
@@ -70,6 +71,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   buildMenus();
   buildStatusBar();
   buildTeaching();
+  buildTheory();
 
   busy_delay_.setSingleShot(true);
   busy_delay_.setInterval(kBusyDelayMs);
@@ -280,6 +282,8 @@ void MainWindow::onFinished(quint64, ResultPtr result, double milliseconds) {
   refreshPlots();
   updateInspector();
   updatePresentationSummary();
+  theory_->setResult(result_);
+  startBands();
   QString text = tr("%1 + %2, depth %3, width %4: %5 ms")
                      .arg(to_qstring(name_of(result_->config.activation.name)),
                           to_qstring(name_of(result_->config.init.scheme)))
@@ -308,13 +312,14 @@ void MainWindow::refreshPlots() {
     baseline.label = QString::fromStdString(difference_label(baseline_->config, result_->config));
   }
   for (PlotCard* card : cards_) {
-    show_result(*card->plot(), card->kind(), *result_, view_, theme_, baseline);
+    show_result(*card->plot(), card->kind(), *result_, view_, theme_, baseline, currentBands());
   }
 }
 
 void MainWindow::applyTheme(ThemeName name) {
   theme_ = Theme::make(name);
   for (PlotCard* card : cards_) setup_plot(*card->plot(), card->kind(), theme_);
+  if (theory_) theory_->setTheme(theme_);
   refreshPlots();
 }
 
@@ -335,7 +340,9 @@ void MainWindow::keyPressEvent(QKeyEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-  runner_->cancel();  // first: a deep run stops at its next layer while the rest closes
+  // First: a deep run stops at its next layer while the rest closes.
+  runner_->cancel();
+  band_jobs_->cancel();
   saveSettings();
   event->accept();
 }
@@ -399,6 +406,7 @@ void MainWindow::exportDialog() {
   if (dialog.exec() != QDialog::Accepted) return;
   ExportOptions options = dialog.options();
   options.view = view_;
+  options.bands = currentBands();
   QApplication::setOverrideCursor(Qt::WaitCursor);
   const ExportReport report = export_result(*result_, dialog.directory(), options);
   QApplication::restoreOverrideCursor();

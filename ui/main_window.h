@@ -10,6 +10,8 @@
 #include <QTimer>
 
 #include "core/config.h"
+#include "core/seed_bands.h"
+#include "ui/job_runner.h"
 #include "ui/lesson_panel.h"
 #include "ui/plots.h"
 #include "ui/run_controller.h"
@@ -31,6 +33,7 @@ namespace initscope::ui {
 class ControlPanel;
 class InspectorPanel;
 class PlotCard;
+class TheoryPanel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -55,11 +58,20 @@ class MainWindow : public QMainWindow {
   ResultPtr baseline() const { return baseline_; }
   /// Presentation mode: full screen, the control panel folded behind a compact bar.
   void setPresentationMode(bool on);
+  /// What a click on the phase diagram does: the gain with σ_w² = gain² in the hidden layers
+  /// (switching a scheme that has no such gain to kaiming_normal over fan_in) and the constant bias
+  /// √σ_b² (zeros at 0), then a run.
+  void setPhasePoint(double sigma_w2, double sigma_b2);
+  /// The seed bands drawn with the current result: those of its very experiment under the seed
+  /// count chosen, else none (while they compute, or with one seed).
+  const SeedBands* currentBands() const;
 
   // For tests and the export menu.
   ControlPanel* controlPanel() const { return panel_; }
   InspectorPanel* inspector() const { return inspector_; }
   LessonPanel* lessonPanel() const { return lesson_panel_; }
+  TheoryPanel* theory() const { return theory_; }
+  JobRunner* bandJobs() const { return band_jobs_; }
   RunController* runner() const { return runner_; }
   QCustomPlot* plot(PlotKind kind) const;
   ResultPtr result() const { return result_; }
@@ -75,6 +87,10 @@ class MainWindow : public QMainWindow {
   void buildMenus();
   void buildStatusBar();
   void buildTeaching();  // main_window_teaching.cpp: lessons, inspector, compare, presentation
+  void buildTheory();    // main_window_theory.cpp: the Theory dock and the seed bands
+  /// Computes the seed bands of the current result's experiment when more than one seed is chosen
+  /// and they are not at hand.
+  void startBands();
   void updateInspector();
   void updatePresentationSummary();
   void restoreSettings();
@@ -133,6 +149,14 @@ class MainWindow : public QMainWindow {
   QAction* presentation_action_ = nullptr;
   QToolBar* presentation_bar_ = nullptr;
   QLabel* presentation_summary_ = nullptr;
+
+  QDockWidget* theory_dock_ = nullptr;
+  TheoryPanel* theory_ = nullptr;
+  QSpinBox* band_seeds_ = nullptr;
+  QProgressBar* band_progress_ = nullptr;
+  JobRunner* band_jobs_ = nullptr;
+  std::shared_ptr<const SeedBands> bands_;
+  Config bands_config_;  // the experiment bands_ are of
 };
 
 }  // namespace initscope::ui

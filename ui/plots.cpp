@@ -40,7 +40,7 @@ void setup_plot(QCustomPlot& plot, PlotKind kind, const Theme& theme) {
 }
 
 void show_result(QCustomPlot& plot, PlotKind kind, const Result& result, const PlotView& view,
-                 const Theme& theme, const Baseline& baseline) {
+                 const Theme& theme, const Baseline& baseline, const SeedBands* bands) {
   switch (kind) {
     case PlotKind::weights:
       detail::show_weights(plot, result, view, theme);
@@ -55,6 +55,7 @@ void show_result(QCustomPlot& plot, PlotKind kind, const Result& result, const P
       detail::show_gradients(plot, result, view, theme);
       break;
   }
+  if (bands != nullptr) detail::show_bands(plot, kind, result, *bands, view, theme);
   if (baseline.result != nullptr) {
     detail::show_baseline(plot, kind, *baseline.result, baseline.label, view, theme);
   }

@@ -14,6 +14,9 @@
 //                "grad_weight_std" or "grad_data_ratio" as PlotView says.
 //   baseline:    the same series of the pinned run, named "baseline <name>" (weights: a step
 //                graph "baseline weights"; activations: up to 8 "baseline layer N" curves).
+//   seed bands:  variance and gradients, per series shown: QCPGraphs "band_min <column>" and
+//                "band_max <column>" (the max filled down to the min, translucent) and
+//                "band_mean <column>" (a thin line), <column> a stats.csv column ("act_var").
 // Points whose value is not finite or not positive (on a log axis) are left out, never handed
 // to an axis; overflowed layers are marked with an "overflow" label in the theme's overflow color.
 
@@ -24,6 +27,10 @@
 #include "ui/theme.h"
 
 class QCustomPlot;
+
+namespace initscope {
+struct SeedBands;
+}  // namespace initscope
 
 namespace initscope::ui {
 
@@ -66,9 +73,13 @@ QString plot_title(PlotKind kind);
 void setup_plot(QCustomPlot& plot, PlotKind kind, const Theme& theme);
 
 /// Replaces the plot's data with the result's (and the baseline's, named "baseline <series>") and
-/// rescales the axes to both. Queues one replot (rpQueuedReplot), so several updates merge into
-/// one paint.
+/// rescales the axes to both. With `bands` of the result's depth, the variance and gradients plots
+/// also draw the mean and min–max band over its seeds of each series they show; other plots, and
+/// bands of another depth (a stale band of an earlier run), draw none. The plot keeps no pointer
+/// to the result, the baseline or the bands. Queues one replot (rpQueuedReplot), so several
+/// updates merge into one paint.
 void show_result(QCustomPlot& plot, PlotKind kind, const Result& result, const PlotView& view,
-                 const Theme& theme, const Baseline& baseline = {});
+                 const Theme& theme, const Baseline& baseline = {},
+                 const SeedBands* bands = nullptr);
 
 }  // namespace initscope::ui

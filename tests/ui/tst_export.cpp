@@ -8,6 +8,7 @@
 
 #include "core/report.h"
 #include "core/run.h"
+#include "core/seed_bands.h"
 #include "ui/export.h"
 
 using namespace initscope;
@@ -15,16 +16,24 @@ using namespace initscope::ui;
 
 namespace {
 
+Config small_config() {
+  Config c;
+  c.network.depth = 6;
+  c.network.width = 64;
+  c.input.dim = 64;
+  c.input.batch = 128;
+  return c;
+}
+
 const Result& small_result() {
-  static const Result result = [] {
-    Config c;
-    c.network.depth = 6;
-    c.network.width = 64;
-    c.input.dim = 64;
-    c.input.batch = 128;
-    return run(c);
-  }();
+  static const Result result = run(small_config());
   return result;
+}
+
+// Three seeds of the same experiment, the first being small_result's.
+const SeedBands& small_bands() {
+  static const SeedBands bands = seed_bands(run_seeds(small_config(), 3));
+  return bands;
 }
 
 QByteArray read(const QString& path) {
@@ -67,6 +76,46 @@ class TestExport : public QObject {
     QCOMPARE(read(dir.filePath("stats.csv")), QByteArray::fromStdString(stats_csv(small_result())));
     QCOMPARE(read(dir.filePath("histograms.csv")),
              QByteArray::fromStdString(histograms_csv(small_result())));
+  }
+
+  void csv_carries_the_bands() {
+    QTemporaryDir dir;
+    ExportOptions options;
+    options.formats = {ExportFormat::csv};
+    const ExportReport without = export_result(small_result(), dir.path(), options);
+    QVERIFY2(without.ok(), qPrintable(without.error));
+    QCOMPARE(without.written.size(), 2);
+    QVERIFY(!QFileInfo::exists(dir.filePath("bands.csv")));
+
+    const SeedBands bands = small_bands();  // a copy: export_result only borrows it
+    options.bands = &bands;
+    const ExportReport with = export_result(small_result(), dir.path(), options);
+    QVERIFY2(with.ok(), qPrintable(with.error));
+    QCOMPARE(with.written, QStringList({dir.filePath("stats.csv"), dir.filePath("histograms.csv"),
+                                        dir.filePath("bands.csv")}));
+    const QByteArray written = read(dir.filePath("bands.csv"));
+    QCOMPARE(written, QByteArray::fromStdString(bands_csv(bands)));
+    QVERIFY(written.startsWith("layer,column,seeds,mean,min,max\n0,"));
+  }
+
+  void images_draw_the_bands() {
+    // The same plot with and without bands: the bands add pixels, never take the plot away.
+    QTemporaryDir dir;
+    ExportOptions options;
+    options.plots = {PlotKind::variance, PlotKind::gradients};
+    options.figure = false;
+    options.size = QSize(640, 480);
+    QVERIFY(export_result(small_result(), dir.filePath("plain"), options).ok());
+    options.bands = &small_bands();
+    const ExportReport report = export_result(small_result(), dir.filePath("bands"), options);
+    QVERIFY2(report.ok(), qPrintable(report.error));
+    QCOMPARE(report.written.size(), 2);  // images only: no bands.csv without the csv format
+    for (const char* plot : {"variance.png", "gradients.png"}) {
+      const QImage plain(dir.filePath(QString("plain/") + plot));
+      const QImage banded(dir.filePath(QString("bands/") + plot));
+      QCOMPARE(banded.size(), QSize(640, 480));
+      QVERIFY2(plain != banded, plot);
+    }
   }
 
   void png_is_not_blank() {

@@ -8,6 +8,7 @@
 
 #include "core/run.h"
 #include "core/schemes.h"
+#include "core/seed_bands.h"
 #include "ui/plots.h"
 #include "ui/plots/common.h"
 #include "ui/theme.h"
@@ -85,13 +86,68 @@ double bin_density(const Histogram& h, std::size_t i) {
 }
 
 std::unique_ptr<QCustomPlot> make_plot(PlotKind kind, const Result& result, const PlotView& view,
-                                       ThemeName theme = ThemeName::light) {
+                                       ThemeName theme = ThemeName::light,
+                                       const SeedBands* bands = nullptr,
+                                       const Baseline& baseline = {}) {
   auto plot = std::make_unique<QCustomPlot>();
   plot->resize(800, 600);
   setup_plot(*plot, kind, Theme::make(theme));
-  show_result(*plot, kind, result, view, Theme::make(theme));
+  show_result(*plot, kind, result, view, Theme::make(theme), baseline, bands);
   plot->replot();  // lay out now, so pixel positions are valid
   return plot;
+}
+
+int band_graph_count(const QCustomPlot& plot) {
+  int n = 0;
+  for (int i = 0; i < plot.graphCount(); ++i) n += plot.graph(i)->name().startsWith("band_");
+  return n;
+}
+
+const QCPAbstractLegendItem* legend_item_named(const QCustomPlot& plot, const QString& text) {
+  for (int i = 0; i < plot.legend->itemCount(); ++i) {
+    const QCPAbstractLegendItem* item = plot.legend->item(i);
+    if (item != nullptr && item->objectName() == text) return item;
+  }
+  return nullptr;
+}
+
+// The band graphs of `column` hold exactly the Band's min, mean and max at each layer that has one
+// (all layers but those in `left_out`), fill from max down to min in the series' color, sit on a
+// layer under the series, and lie within the value axis' range.
+void check_band(const QCustomPlot& plot, const SeedBands& bands, const QString& column,
+                QCPAxis* axis, const std::vector<int>& left_out = {}) {
+  QCPGraph* series = graph_named(plot, column);
+  QCPGraph* low = graph_named(plot, "band_min " + column);
+  QCPGraph* mean = graph_named(plot, "band_mean " + column);
+  QCPGraph* high = graph_named(plot, "band_max " + column);
+  QVERIFY2(series && low && mean && high, qPrintable(column));
+  int point = 0;
+  for (int l = 0; l < static_cast<int>(bands.layers.size()); ++l) {
+    const std::optional<Band>& band = bands.at(l, column.toStdString());
+    if (!band || std::find(left_out.begin(), left_out.end(), l) != left_out.end()) continue;
+    for (QCPGraph* g : {low, mean, high}) {
+      QVERIFY2(point < g->dataCount(), qPrintable(g->name()));
+      QCOMPARE(g->data()->at(point)->key, double(l));
+    }
+    // Exactly the numbers core computed, not merely close.
+    QVERIFY2(low->data()->at(point)->value == band->min, qPrintable(QString("layer %1").arg(l)));
+    QVERIFY(mean->data()->at(point)->value == band->mean);
+    QVERIFY(high->data()->at(point)->value == band->max);
+    QVERIFY(axis->range().contains(band->min) && axis->range().contains(band->max));
+    ++point;
+  }
+  for (QCPGraph* g : {low, mean, high}) {
+    QCOMPARE(g->dataCount(), point);
+    QCOMPARE(g->valueAxis(), axis);
+    QVERIFY(g->layer()->index() < series->layer()->index());  // the run stays on top
+  }
+  QCOMPARE(high->channelFillGraph(), low);
+  QCOMPARE(high->brush().color().rgb(), series->pen().color().rgb());
+  QVERIFY(high->brush().style() != Qt::NoBrush);
+  QVERIFY(high->brush().color().alpha() > 0 && high->brush().color().alpha() < 128);
+  QCOMPARE(low->brush().style(), Qt::NoBrush);
+  QCOMPARE(mean->pen().color().rgb(), series->pen().color().rgb());
+  QVERIFY(mean->pen().widthF() < series->pen().widthF());
 }
 
 }  // namespace
@@ -244,6 +300,156 @@ class TestPlots : public QObject {
     QCOMPARE(legend_entries(*plain), 2);
     auto plain_gradients = make_plot(PlotKind::gradients, without, {});
     QVERIFY(!graph_named(*plain_gradients, "theory_grad_act_var"));
+  }
+
+  void seed_bands_hold_the_bands_of_each_layer() {
+    // tanh_ is the first of the four seeds: the band is around the very run shown.
+    const SeedBands bands = seed_bands(run_seeds(small_config(Activation::tanh), 4));
+    QCOMPARE(bands.seeds.size(), std::size_t{4});
+    const Theme theme = Theme::make(ThemeName::light);
+
+    auto variance = make_plot(PlotKind::variance, tanh_, {}, ThemeName::light, &bands);
+    check_band(*variance, bands, "act_var", variance->yAxis);
+    check_band(*variance, bands, "preact_var", variance->yAxis);
+    QCOMPARE(graph_named(*variance, "band_max act_var")->brush().color().rgb(),
+             theme.primary.rgb());
+    QCOMPARE(band_graph_count(*variance), 6);
+    // One entry for both bands, next to the run's two and the prediction's.
+    QVERIFY(legend_item_named(*variance, "4 seeds: mean, min–max"));
+    QCOMPARE(legend_entries(*variance), 4);
+    QVERIFY(graph_named(*variance, "theory_preact_var"));
+
+    auto gradients = make_plot(PlotKind::gradients, tanh_, {}, ThemeName::light, &bands);
+    check_band(*gradients, bands, "grad_act_var", gradients->yAxis);
+    check_band(*gradients, bands, "grad_weight_std", gradients->yAxis2);
+    QCOMPARE(band_graph_count(*gradients), 6);
+    QVERIFY(legend_item_named(*gradients, "4 seeds: mean, min–max"));
+    // The right axis' band follows the column the view shows.
+    PlotView ratio;
+    ratio.gradient_ratio = true;
+    show_result(*gradients, PlotKind::gradients, tanh_, ratio, theme, {}, &bands);
+    gradients->replot();
+    check_band(*gradients, bands, "grad_data_ratio", gradients->yAxis2);
+    QVERIFY(!graph_named(*gradients, "band_mean grad_weight_std"));
+    QCOMPARE(band_graph_count(*gradients), 6);
+
+    // Without bands, bands of another depth, or on the histogram plots: none.
+    for (PlotKind kind :
+         {PlotKind::weights, PlotKind::activations, PlotKind::variance, PlotKind::gradients}) {
+      QCOMPARE(band_graph_count(*make_plot(kind, tanh_, {})), 0);
+      QCOMPARE(band_graph_count(*make_plot(kind, relu_, {}, ThemeName::light, nullptr)), 0);
+    }
+    QCOMPARE(band_graph_count(*make_plot(PlotKind::weights, tanh_, {}, ThemeName::light, &bands)),
+             0);
+    QCOMPARE(
+        band_graph_count(*make_plot(PlotKind::activations, tanh_, {}, ThemeName::light, &bands)),
+        0);
+    const Result deeper = run(small_config(Activation::tanh, 8));
+    auto stale = make_plot(PlotKind::variance, deeper, {}, ThemeName::light, &bands);
+    QCOMPARE(band_graph_count(*stale), 0);
+    QCOMPARE(legend_entries(*stale), 3);
+    // The next result without bands takes them away.
+    show_result(*variance, PlotKind::variance, tanh_, {}, theme);
+    QCOMPARE(band_graph_count(*variance), 0);
+    QCOMPARE(legend_entries(*variance), 3);
+  }
+
+  void seed_bands_never_hand_a_log_axis_zero() {
+    SeedBands bands = seed_bands(run_seeds(small_config(Activation::tanh), 3));
+    bands.layers[3][band_column("act_var")]->min = 0.0;
+    bands.layers[5][band_column("grad_weight_std")]->min = -1.0;
+    bands.layers[2][band_column("preact_var")]->max = std::numeric_limits<double>::infinity();
+    auto variance = make_plot(PlotKind::variance, tanh_, {}, ThemeName::light, &bands);
+    check_band(*variance, bands, "act_var", variance->yAxis, {3});
+    check_band(*variance, bands, "preact_var", variance->yAxis, {2});
+    auto gradients = make_plot(PlotKind::gradients, tanh_, {}, ThemeName::light, &bands);
+    check_band(*gradients, bands, "grad_weight_std", gradients->yAxis2, {5});
+    check_band(*gradients, bands, "grad_act_var", gradients->yAxis);
+    for (QCPAxis* axis : {variance->yAxis, gradients->yAxis, gradients->yAxis2}) {
+      QVERIFY(axis->range().lower > 0 && std::isfinite(axis->range().upper));
+    }
+  }
+
+  void seed_bands_beside_baseline_and_hover() {
+    const SeedBands bands = seed_bands(run_seeds(small_config(Activation::tanh), 4));
+    const Baseline baseline{&relu_, "relu"};
+    auto plot = make_plot(PlotKind::variance, tanh_, {}, ThemeName::light, &bands, baseline);
+    QVERIFY(graph_named(*plot, "baseline act_var") && graph_named(*plot, "theory_preact_var"));
+    check_band(*plot, bands, "act_var", plot->yAxis);
+    check_band(*plot, bands, "preact_var", plot->yAxis);
+    QCOMPARE(legend_entries(*plot), 5);  // run ×2, prediction, bands, baseline
+    const QString dir = qEnvironmentVariable("INITSCOPE_PLOT_PNG_DIR");
+    if (!dir.isEmpty())
+      QVERIFY(plot->savePng(dir + "/bands_variance_baseline_light.png", 800, 600));
+    bool found = false;
+    QVERIFY(plot->yAxis->range().contains(
+        graph_named(*plot, "baseline act_var")->getValueRange(found).lower));
+
+    // Hover at a layer: the run's values, and each band as one line, never its three graphs.
+    const Band& act = *bands.at(3, "act_var");
+    QCPGraph* high = graph_named(*plot, "band_max act_var");
+    const detail::HoverHit hit = detail::hover_hit(*plot, high->coordsToPixels(3, act.max));
+    QVERIFY(hit);
+    QCOMPARE(hit.key, 3.0);
+    const QString text = detail::hover_text(*plot, hit);
+    QVERIFY2(
+        text.contains(QString("act_var over 4 seeds: mean %1, min %2, max %3")
+                          .arg(QString::number(act.mean, 'g', 6), QString::number(act.min, 'g', 6),
+                               QString::number(act.max, 'g', 6))),
+        qPrintable(text));
+    QVERIFY2(text.contains("preact_var over 4 seeds: mean"), qPrintable(text));
+    QVERIFY(text.contains(QString("act_var: %1").arg(tanh_.layers[3].act_var, 0, 'g', 6)));
+    QVERIFY2(!text.contains("band_"), qPrintable(text));
+  }
+
+  void seed_bands_enclose_the_run_data() {
+    QTest::addColumn<Activation>("activation");
+    QTest::addColumn<Scheme>("scheme");
+    QTest::addColumn<int>("width");
+    QTest::addColumn<ThemeName>("theme");
+    for (ThemeName theme : {ThemeName::light, ThemeName::dark}) {
+      QTest::addRow("tanh xavier_normal %s", name_of(theme).data())
+          << Activation::tanh << Scheme::xavier_normal << 128 << theme;
+      QTest::addRow("relu kaiming_normal %s", name_of(theme).data())
+          << Activation::relu << Scheme::kaiming_normal << 64 << theme;
+    }
+  }
+  void seed_bands_enclose_the_run() {
+    // The shown run is the first seed of the band, so every point of it lies within the band.
+    QFETCH(Activation, activation);
+    QFETCH(Scheme, scheme);
+    QFETCH(int, width);
+    QFETCH(ThemeName, theme);
+    Config config = small_config(activation, 20);
+    config.init.scheme = scheme;
+    config.network.width = config.input.dim = width;
+    const std::vector<Result> runs = run_seeds(config, 8);
+    const SeedBands bands = seed_bands(runs);
+    const QString dir = qEnvironmentVariable("INITSCOPE_PLOT_PNG_DIR");
+    for (PlotKind kind : {PlotKind::variance, PlotKind::gradients}) {
+      auto plot = make_plot(kind, runs.front(), {}, theme, &bands);
+      QVERIFY(legend_item_named(*plot, "8 seeds: mean, min–max"));
+      for (int i = 0; i < plot->graphCount(); ++i) {
+        const QCPGraph* series = plot->graph(i);
+        const QCPGraph* low = graph_named(*plot, "band_min " + series->name());
+        const QCPGraph* high = graph_named(*plot, "band_max " + series->name());
+        if (low == nullptr) continue;
+        QCOMPARE(low->dataCount(), series->dataCount());
+        for (int p = 0; p < series->dataCount(); ++p) {
+          const double v = series->data()->at(p)->value;
+          QVERIFY2(low->data()->at(p)->value <= v && v <= high->data()->at(p)->value,
+                   qPrintable(
+                       QString("%1 layer %2").arg(series->name()).arg(series->data()->at(p)->key)));
+        }
+      }
+      if (!dir.isEmpty()) {
+        QVERIFY(plot->savePng(
+            QString("%1/bands_%2_%3_%4.png")
+                .arg(dir, QString::fromUtf8(name_of(kind)), QString::fromUtf8(name_of(activation)),
+                     QString::fromUtf8(name_of(theme))),
+            800, 600));
+      }
+    }
   }
 
   void weights_are_densities_at_bin_centres_data() {

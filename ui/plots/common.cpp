@@ -15,52 +15,33 @@ QFont sized_font(const QCustomPlot& plot, double points) {
   return font;
 }
 
-// A legend entry whose text is not the plottable's name: names are identifiers ("act_var"), the
-// legend speaks the reader's language ("Var(h_l)"). The icon is drawn from the graph's pen and
-// scatter style, since QCPAbstractPlottable::drawLegendIcon is only open to QCP's own items.
-class LegendEntry : public QCPAbstractLegendItem {
+// A plottable's entry: its line through the icon, and a graph's or a curve's scatter symbol on it,
+// since QCPAbstractPlottable::drawLegendIcon is only open to QCP's own items.
+class PlottableEntry : public TextLegendItem {
  public:
-  LegendEntry(QCPLegend* legend, QCPGraph* graph, QString text)
-      : QCPAbstractLegendItem(legend), graph_(graph), text_(std::move(text)) {
-    setObjectName(text_);  // what the entry says, for tests and accessibility
-    // Items clip to their rect, which is one font height: descenders such as "_" need a margin.
-    setMargins(QMargins(0, 1, 0, 3));
-  }
+  PlottableEntry(QCPLegend* legend, QCPAbstractPlottable* plottable, QString text)
+      : TextLegendItem(legend, std::move(text)), plottable_(plottable) {}
 
  protected:
-  void draw(QCPPainter* painter) override {
-    painter->setFont(mFont);
-    painter->setPen(QPen(mTextColor));
-    const QSize icon = mParentLegend->iconSize();
-    const QRect text_rect =
-        painter->fontMetrics().boundingRect(0, 0, 0, icon.height(), Qt::TextDontClip, text_);
-    const int height = std::max(text_rect.height(), icon.height());
-    painter->drawText(mRect.x() + icon.width() + mParentLegend->iconTextPadding(), mRect.y(),
-                      text_rect.width(), height, Qt::TextDontClip, text_);
-    if (!graph_) return;
-    const QRectF icon_rect(mRect.topLeft(), icon);
-    painter->setPen(graph_->pen());
+  void drawIcon(QCPPainter* painter, const QRectF& icon_rect) override {
+    if (!plottable_) return;
+    painter->setPen(plottable_->pen());
     const double y = icon_rect.center().y();
     painter->drawLine(QLineF(icon_rect.left(), y, icon_rect.right(), y));
-    QCPScatterStyle scatter = graph_->scatterStyle();
+    QCPScatterStyle scatter;
+    if (const auto* graph = qobject_cast<const QCPGraph*>(plottable_.data())) {
+      scatter = graph->scatterStyle();
+    } else if (const auto* curve = qobject_cast<const QCPCurve*>(plottable_.data())) {
+      scatter = curve->scatterStyle();
+    }
     if (!scatter.isNone()) {
-      scatter.applyTo(painter, graph_->pen());
+      scatter.applyTo(painter, plottable_->pen());
       scatter.drawShape(painter, icon_rect.center());
     }
   }
 
-  QSize minimumOuterSizeHint() const override {
-    const QFontMetrics metrics(mFont);
-    const QSize icon = mParentLegend->iconSize();
-    const QRect text_rect = metrics.boundingRect(0, 0, 0, icon.height(), Qt::TextDontClip, text_);
-    return {icon.width() + mParentLegend->iconTextPadding() + text_rect.width() + mMargins.left() +
-                mMargins.right(),
-            std::max(text_rect.height(), icon.height()) + mMargins.top() + mMargins.bottom()};
-  }
-
  private:
-  QPointer<QCPGraph> graph_;
-  QString text_;
+  QPointer<QCPAbstractPlottable> plottable_;
 };
 
 // Ticks for a log axis. QCPAxisTickerLog labels powers of ten only, and QCP 2.1 falls back to
@@ -110,6 +91,34 @@ class LogTicker : public QCPAxisTicker {
 };
 
 }  // namespace
+
+TextLegendItem::TextLegendItem(QCPLegend* legend, QString text)
+    : QCPAbstractLegendItem(legend), text_(std::move(text)) {
+  setObjectName(text_);  // what the entry says, for tests and accessibility
+  // Items clip to their rect, which is one font height: descenders such as "_" need a margin.
+  setMargins(QMargins(0, 1, 0, 3));
+}
+
+void TextLegendItem::draw(QCPPainter* painter) {
+  painter->setFont(mFont);
+  painter->setPen(QPen(mTextColor));
+  const QSize icon = mParentLegend->iconSize();
+  const QRect text_rect =
+      painter->fontMetrics().boundingRect(0, 0, 0, icon.height(), Qt::TextDontClip, text_);
+  const int height = std::max(text_rect.height(), icon.height());
+  painter->drawText(mRect.x() + icon.width() + mParentLegend->iconTextPadding(), mRect.y(),
+                    text_rect.width(), height, Qt::TextDontClip, text_);
+  drawIcon(painter, QRectF(mRect.topLeft(), icon));
+}
+
+QSize TextLegendItem::minimumOuterSizeHint() const {
+  const QFontMetrics metrics(mFont);
+  const QSize icon = mParentLegend->iconSize();
+  const QRect text_rect = metrics.boundingRect(0, 0, 0, icon.height(), Qt::TextDontClip, text_);
+  return {icon.width() + mParentLegend->iconTextPadding() + text_rect.width() + mMargins.left() +
+              mMargins.right(),
+          std::max(text_rect.height(), icon.height()) + mMargins.top() + mMargins.bottom()};
+}
 
 void style_axis(QCustomPlot& plot, QCPAxis* axis, const Theme& theme) {
   const QPen pen(theme.foreground, 1.0);
@@ -215,12 +224,12 @@ void reset_layout(QCustomPlot& plot, PlotKind kind, const Theme& theme) {
   plot.setProperty(kKindProperty, static_cast<int>(kind));
 }
 
-void add_legend_row(QCustomPlot& plot, const Theme& theme) {
+void add_legend_row(QCustomPlot& plot, const Theme& theme, int most_columns, bool fit_to_width) {
   QCPLegend* legend = plot.legend;
   if (legend->layout() != nullptr) legend->layout()->take(legend);
   legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-  legend->setWrap(2);  // two entries a row: a third (a prediction) goes under them
-  legend->setColumnSpacing(4 * theme.font_size);
+  legend->setWrap(most_columns);  // that many entries a row, if they fit (below)
+  legend->setColumnSpacing(2 * theme.font_size);
   legend->setMargins(QMargins(6, 2, 6, 2));
   // Centred between two stretching spacers, at its natural width.
   auto* row = new QCPLayoutGrid;
@@ -234,6 +243,37 @@ void add_legend_row(QCustomPlot& plot, const Theme& theme) {
   row->setColumnStretchFactors({1000.0, 1.0, 1000.0});
   row->setMargins(QMargins(0, 0, 0, 0));
   legend->setVisible(true);
+  if (!fit_to_width) return;
+  // As many entries a row as fit side by side, at most most_columns: a narrow plot (a dock beside
+  // the grid) would otherwise cut every entry's text. Decided at each layout, from the entries' own
+  // widths, then laid out again at once (what QCustomPlot::updateLayout does, without its signal).
+  QObject::connect(&plot, &QCustomPlot::afterLayout, row, [&plot, legend, most_columns] {
+    std::vector<int> widths;
+    for (int i = 0; i < legend->itemCount(); ++i) {
+      if (legend->item(i) == nullptr) continue;  // an empty cell of the wrapped grid
+      widths.push_back(legend->item(i)->minimumOuterSizeHint().width());
+    }
+    const QMargins margins = legend->margins();
+    int wrap = std::max(most_columns, 1);
+    for (; wrap > 1; --wrap) {
+      int needed = (wrap - 1) * legend->columnSpacing() + margins.left() + margins.right();
+      for (std::size_t column = 0; column < static_cast<std::size_t>(wrap); ++column) {
+        int widest = 0;
+        for (std::size_t i = column; i < widths.size(); i += static_cast<std::size_t>(wrap)) {
+          widest = std::max(widest, widths[i]);
+        }
+        needed += widest;
+      }
+      if (needed <= plot.viewport().width()) break;
+    }
+    if (wrap == legend->wrap()) return;
+    legend->setWrap(wrap);
+    legend->setFillOrder(legend->fillOrder(), true);  // setWrap leaves the entries where they were
+    for (const auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins,
+                             QCPLayoutElement::upLayout}) {
+      plot.plotLayout()->update(phase);
+    }
+  });
 }
 
 void add_subtitle_row(QCustomPlot& plot, const Theme& theme) {
@@ -255,8 +295,22 @@ QCPTextElement* find_text_element(const QCustomPlot& plot, const char* name) {
   return nullptr;
 }
 
-void add_legend_entry(QCustomPlot& plot, QCPGraph* graph, const QString& text) {
-  plot.legend->addItem(new LegendEntry(plot.legend, graph, text));
+void restyle_panel_plot(QCustomPlot& plot, const Theme& theme) {
+  apply_theme(plot, theme);
+  plot.xAxis2->setVisible(false);
+  plot.yAxis2->setVisible(false);
+  if (QCPTextElement* title = find_text_element(plot, kTitleName)) {
+    title->setFont(title_font(plot, theme));
+    title->setTextColor(theme.foreground);
+  }
+  if (QCPTextElement* subtitle = find_text_element(plot, kSubtitleName)) {
+    subtitle->setFont(note_font(plot, theme));
+    subtitle->setTextColor(theme.foreground);
+  }
+}
+
+void add_legend_entry(QCustomPlot& plot, QCPAbstractPlottable* plottable, const QString& text) {
+  plot.legend->addItem(new PlottableEntry(plot.legend, plottable, text));
 }
 
 void clear_data(QCustomPlot& plot) {

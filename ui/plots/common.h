@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/seed_bands.h"
 #include "ui/plots.h"
 #include "ui/theme.h"
 
@@ -27,6 +28,10 @@ inline constexpr const char* kDepthScaleName = "depth scale";
 inline constexpr const char* kKindProperty = "initscope_plot_kind";
 inline constexpr const char* kHoverNoteProperty = "initscope_hover_note";
 inline constexpr const char* kSampleCountProperty = "initscope_sample_count";
+// On a "band_mean <column>" graph: a QVariantList, per layer the runs its band is taken over.
+inline constexpr const char* kBandCountsProperty = "initscope_band_counts";
+// Band graphs are named kBandPrefix + "min|max|mean " + column.
+inline constexpr const char* kBandPrefix = "band_";
 
 // --- per kind (ui/plots/<kind>.cpp) --------------------------------------------------------------
 
@@ -49,6 +54,13 @@ void show_gradients(QCustomPlot& plot, const Result& result, const PlotView& vie
 void show_baseline(QCustomPlot& plot, PlotKind kind, const Result& baseline, const QString& label,
                    const PlotView& view, const Theme& theme);
 
+/// Seed bands over the current series of the variance and gradients plots: per series a min–max
+/// band under it and the mean over the seeds as a thin line, one legend entry for all; the value
+/// axes widened to the bands. Nothing for other plots or for bands of another depth than `result`
+/// (ui/plots/bands.cpp).
+void show_bands(QCustomPlot& plot, PlotKind kind, const Result& result, const SeedBands& bands,
+                const PlotView& view, const Theme& theme);
+
 // --- look and layout (common.cpp) ----------------------------------------------------------------
 
 QFont tick_font(const QCustomPlot& plot, const Theme& theme);
@@ -70,14 +82,38 @@ void set_integer_ticks(QCPAxis* axis);
 /// legend and the secondary axes, and adds a title row. The legend row is added by add_legend_row.
 void reset_layout(QCustomPlot& plot, PlotKind kind, const Theme& theme);
 /// A row under the title holding the legend, laid out horizontally outside the axis rect, so it
-/// never covers data.
-void add_legend_row(QCustomPlot& plot, const Theme& theme);
+/// never covers data: up to `most_columns` entries a row, as many as the plot's width fits. A plot
+/// whose layout has more than one column (a color scale beside the axis rect) passes
+/// fit_to_width = false and sets the legend's wrap itself.
+void add_legend_row(QCustomPlot& plot, const Theme& theme, int most_columns = 2,
+                    bool fit_to_width = true);
 /// A row under the title holding a line of small text (found again by kSubtitleName).
 void add_subtitle_row(QCustomPlot& plot, const Theme& theme);
 QCPTextElement* find_text_element(const QCustomPlot& plot, const char* name);
+/// A plot built once and refilled (the theory views): apply_theme, the secondary axes hidden, the
+/// title and subtitle rows (found by kTitleName, kSubtitleName) in the theme's fonts and color.
+void restyle_panel_plot(QCustomPlot& plot, const Theme& theme);
 
-/// A legend entry with its own text (the plottable keeps its name, which tests and hover use).
-void add_legend_entry(QCustomPlot& plot, QCPGraph* graph, const QString& text);
+/// A legend entry whose text is its own, not a plottable's name: names are identifiers
+/// ("act_var"), the legend speaks the reader's language ("Var(h_l)"). It draws the text after an
+/// icon of the legend's icon size, which a subclass draws in drawIcon; objectName is the text (for
+/// tests and accessibility).
+class TextLegendItem : public QCPAbstractLegendItem {
+ public:
+  TextLegendItem(QCPLegend* legend, QString text);
+
+ protected:
+  void draw(QCPPainter* painter) override;
+  QSize minimumOuterSizeHint() const override;
+  virtual void drawIcon(QCPPainter* painter, const QRectF& icon_rect) = 0;
+
+ private:
+  QString text_;
+};
+
+/// A legend entry with its own text (the plottable keeps its name, which tests and hover use); the
+/// icon is the plottable's line (and a graph's or curve's scatter symbol).
+void add_legend_entry(QCustomPlot& plot, QCPAbstractPlottable* plottable, const QString& text);
 
 /// Removes the plottables and items of a previous result.
 void clear_data(QCustomPlot& plot);

@@ -1,5 +1,5 @@
 // Hover: the nearest data point under the cursor gets a marker on its own buffered layer and a
-// tooltip with the layer and the exact values.
+// tooltip with the layer and the exact values; a seed band's three graphs read as one line.
 
 #include <QToolTip>
 #include <cmath>
@@ -64,6 +64,40 @@ void consider_bars(QCPBars* bars, const QPointF& pixel, HoverHit& best, double& 
     best = {bars, it->key, it->value, bars->width()};
   }
 }
+std::optional<double> value_at(const QCPGraph* graph, double key) {
+  const auto it = graph->data()->findBegin(key, false);
+  if (it == graph->data()->constEnd() || it->key != key) return std::nullopt;
+  return it->value;
+}
+
+// "act_var over 8 seeds: mean 1.02, min 0.91, max 1.13" when `graph` is the mean of a seed band
+// with a point at `key`; empty otherwise. The count is the runs the band holds at that layer
+// (fewer than the seeds where some run overflowed).
+QString band_line(QCustomPlot& plot, const QCPGraph* graph, double key) {
+  const QString mean_prefix = QLatin1String(kBandPrefix) + QStringLiteral("mean ");
+  if (!graph->name().startsWith(mean_prefix)) return {};
+  const QString column = graph->name().mid(mean_prefix.size());
+  const QCPGraph* low = nullptr;
+  const QCPGraph* high = nullptr;
+  for (int i = 0; i < plot.graphCount(); ++i) {
+    const QString name = plot.graph(i)->name();
+    if (name == QLatin1String(kBandPrefix) + QStringLiteral("min ") + column) low = plot.graph(i);
+    if (name == QLatin1String(kBandPrefix) + QStringLiteral("max ") + column) high = plot.graph(i);
+  }
+  const std::optional<double> mean = value_at(graph, key);
+  if (low == nullptr || high == nullptr || !mean) return {};
+  const std::optional<double> min = value_at(low, key);
+  const std::optional<double> max = value_at(high, key);
+  if (!min || !max) return {};
+  const QVariantList counts = graph->property(kBandCountsProperty).toList();
+  const auto layer = static_cast<qsizetype>(std::llround(key));
+  const int count = layer >= 0 && layer < counts.size() ? counts[layer].toInt() : 0;
+  return QStringLiteral("%1 over %2 seeds: mean %3, min %4, max %5")
+      .arg(column)
+      .arg(count)
+      .arg(exact(*mean), exact(*min), exact(*max));
+}
+
 }  // namespace
 
 HoverHit hover_hit(QCustomPlot& plot, const QPointF& pixel) {
@@ -92,10 +126,14 @@ QString hover_text(QCustomPlot& plot, const HoverHit& hit) {
       lines << QStringLiteral("layer %1").arg(static_cast<long long>(std::llround(hit.key)));
       for (int i = 0; i < plot.graphCount(); ++i) {
         const QCPGraph* graph = plot.graph(i);
-        const auto it = graph->data()->findBegin(hit.key, false);
-        if (it != graph->data()->constEnd() && it->key == hit.key) {
-          lines << QStringLiteral("%1: %2").arg(graph->name(), exact(it->value));
+        if (graph->name().startsWith(QLatin1String(kBandPrefix))) continue;  // one line below
+        if (const std::optional<double> v = value_at(graph, hit.key)) {
+          lines << QStringLiteral("%1: %2").arg(graph->name(), exact(*v));
         }
+      }
+      for (int i = 0; i < plot.graphCount(); ++i) {
+        const QString band = band_line(plot, plot.graph(i), hit.key);
+        if (!band.isEmpty()) lines << band;
       }
       break;
     }
