@@ -111,6 +111,10 @@ QString describe(const ActivationFn& phi, double sigma_w2, double sigma_b2) {
   QString phase;
   if (!std::isfinite(xi)) {
     phase = QStringLiteral("critical: ξ = ∞, gradients keep their size at any depth");
+  } else if (xi >= 1e6) {
+    // χ₁ within 10⁻⁶ of 1: a critical setting up to the rounding of σ_w² (relu + kaiming's
+    // fan_in·Var(W) is 2 to the last bit or two), not a phase.
+    phase = QStringLiteral("critical: ξ > 10⁶, gradients keep their size at any practical depth");
   } else if (chi < 1) {
     phase =
         QStringLiteral("ordered: gradients shrink by e every ξ = %1 layers").arg(depth_text(xi));

@@ -293,6 +293,20 @@ class TestPhaseView : public QObject {
              qPrintable(text));
   }
 
+  // relu + kaiming over fan_in 256: the run's σ_w² = 256·(√2/16)² is 2 up to rounding, χ₁ is 1 to
+  // within 1e-15 and ξ about 10¹⁵: critical, not "chaotic, ξ > 10⁶".
+  void rounding_off_the_critical_point_reads_critical() {
+    const double sw2 = std::nextafter(2.0, 3.0);
+    const double chi = chi1(ActivationFn::make(Activation::relu), sw2, 0.0);
+    QVERIFY(chi > 1 && depth_scale(chi) > 1e6 && std::isfinite(depth_scale(chi)));
+    PhaseView view;
+    view.setDiagram(diagram_of(Activation::relu));
+    view.setCurrent(QPointF(sw2, 0.0));
+    const QString text = label_named(view, "phase_readout")->text();
+    QVERIFY2(text.contains("critical: ξ > 10⁶"), qPrintable(text));
+    QVERIFY2(!text.contains("chaotic"), qPrintable(text));
+  }
+
   void current_off_chart_and_none() {
     PhaseView view;
     view.setDiagram(diagram_of(Activation::relu));  // σ_w² over [0.5, 4], σ_b² over [0, 0.25]
