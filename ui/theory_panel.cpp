@@ -1,6 +1,5 @@
 #include "ui/theory_panel.h"
 
-#include <QLabel>
 #include <QPointF>
 #include <QProgressBar>
 #include <QShowEvent>

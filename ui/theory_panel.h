@@ -17,7 +17,6 @@
 #include "ui/run_controller.h"
 #include "ui/theme.h"
 
-class QLabel;
 class QProgressBar;
 class QTabWidget;
 

@@ -92,20 +92,6 @@ std::optional<DrawnBand> draw_band(QCustomPlot& plot, const Result& result, cons
   return DrawnBand{max_graph, mean_graph};
 }
 
-// Widens a log value axis to every usable value of the graphs on it: the run's series, the
-// prediction and the bands alike.
-void fit_log_axis(QCustomPlot& plot, QCPAxis* axis) {
-  Extent extent;
-  for (int i = 0; i < plot.graphCount(); ++i) {
-    const QCPGraph* graph = plot.graph(i);
-    if (graph->valueAxis() != axis) continue;
-    for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
-      if (usable(it->value, true)) extent.add(it->value);
-    }
-  }
-  set_log_range(axis, extent);
-}
-
 // One legend entry for every band of the plot: its icon a stripe of each band's fill with that
 // band's mean line through it, so one entry reads for both series.
 class BandsLegendEntry : public TextLegendItem {

@@ -21,19 +21,6 @@ QString caption(const QString& label) {
   return QStringLiteral("baseline (dashed):\n") + label;
 }
 
-// Widens a log value axis to every usable value of the graphs on it.
-void fit_log_axis(QCustomPlot& plot, QCPAxis* axis) {
-  Extent extent;
-  for (int i = 0; i < plot.graphCount(); ++i) {
-    QCPGraph* graph = plot.graph(i);
-    if (graph->valueAxis() != axis) continue;
-    for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
-      if (usable(it->value, true)) extent.add(it->value);
-    }
-  }
-  set_log_range(axis, extent);
-}
-
 // Widens the layer axis, set for the current run, to the baseline's layers too.
 void fit_layers(QCustomPlot& plot, const Result& baseline) {
   const QCPRange current = plot.xAxis->range();

@@ -143,6 +143,9 @@ QCPRange linear_range(const Extent& extent, double pad_fraction);
 QCPRange log_range(const Extent& extent);
 /// Sets a log axis to log_range(extent).
 void set_log_range(QCPAxis* axis, const Extent& extent);
+/// Sets a log value axis to the range of every usable value of the graphs on it (the run's series,
+/// a prediction, a baseline, bands alike).
+void fit_log_axis(QCustomPlot& plot, QCPAxis* axis);
 
 /// Full precision for hover: 6 significant digits.
 inline QString exact(double v) {

@@ -93,6 +93,18 @@ void set_log_range(QCPAxis* axis, const Extent& extent) {
   axis->setRange(log_range(extent));
 }
 
+void fit_log_axis(QCustomPlot& plot, QCPAxis* axis) {
+  Extent extent;
+  for (int i = 0; i < plot.graphCount(); ++i) {
+    const QCPGraph* graph = plot.graph(i);
+    if (graph->valueAxis() != axis) continue;
+    for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
+      if (usable(it->value, true)) extent.add(it->value);
+    }
+  }
+  set_log_range(axis, extent);
+}
+
 std::vector<bool> overflowed(const std::vector<LayerStats>& layers, OverflowScope scope) {
   std::vector<bool> flags(layers.size(), false);
   for (std::size_t i = 0; i < layers.size(); ++i) {
