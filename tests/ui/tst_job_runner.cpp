@@ -17,14 +17,28 @@ using namespace initscope::ui;
 namespace {
 
 /// A job that calls progress until it is told to stop, counting its calls; it never finishes on
-/// its own.
-Job endless(std::shared_ptr<std::atomic<int>> calls) {
-  return [calls](const Progress& progress) -> Product {
+/// its own. `returned`, when given, is set as it returns.
+Job endless(std::shared_ptr<std::atomic<int>> calls,
+            std::shared_ptr<std::atomic<bool>> returned = nullptr) {
+  return [calls, returned](const Progress& progress) -> Product {
     for (std::int64_t i = 0;; ++i) {
       ++*calls;
-      if (!progress(i, 1'000'000'000)) return nullptr;
+      if (!progress(i, 1'000'000'000)) {
+        if (returned) returned->store(true);
+        return nullptr;
+      }
       QThread::usleep(200);
     }
+  };
+}
+
+/// A job that holds the worker until `open` is set, whatever the runner says: while it runs, the
+/// worker cannot take another job.
+Job gate(std::shared_ptr<std::atomic<bool>> entered, std::shared_ptr<std::atomic<bool>> open) {
+  return [entered, open](const Progress&) -> Product {
+    entered->store(true);
+    while (!open->load()) QThread::usleep(200);
+    return std::make_shared<const int>(-2);
   };
 }
 
@@ -101,20 +115,25 @@ class TestJobRunner : public QObject {
   void queued_jobs_that_are_superseded_never_run() {
     JobRunner runner(QStringLiteral("test"));
     QSignalSpy finished(&runner, &JobRunner::finished);
-    auto calls = std::make_shared<std::atomic<int>>(0);
+    auto entered = std::make_shared<std::atomic<bool>>(false);
+    auto open = std::make_shared<std::atomic<bool>>(false);
     auto ran = std::make_shared<std::atomic<int>>(0);
-    runner.start(endless(calls));
-    QTRY_VERIFY_WITH_TIMEOUT(calls->load() > 0, 10000);
+    runner.start(gate(entered, open));
+    QTRY_VERIFY_WITH_TIMEOUT(entered->load(), 10000);
+    // The worker is held: these five and the last are all queued behind the gate.
     for (int i = 0; i < 5; ++i) {
       runner.start([ran](const Progress&) -> Product {
         ++*ran;
         return std::make_shared<const int>(-1);
       });
     }
-    runner.start(constant(5));
+    const quint64 last = runner.start(constant(5));
+    open->store(true);
     QVERIFY(finished.wait(10000));
     QTest::qWait(50);
+    // The gate's product was superseded and the five never started: only the last arrives.
     QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished[0][0].value<quint64>(), last);
     QCOMPARE(value_of(finished[0]), 5);
     QCOMPARE(ran->load(), 0);
   }
@@ -124,14 +143,14 @@ class TestJobRunner : public QObject {
     QSignalSpy finished(&runner, &JobRunner::finished);
     QSignalSpy failed(&runner, &JobRunner::failed);
     auto calls = std::make_shared<std::atomic<int>>(0);
-    runner.start(endless(calls));
+    auto returned = std::make_shared<std::atomic<bool>>(false);
+    runner.start(endless(calls, returned));
     QTRY_VERIFY_WITH_TIMEOUT(calls->load() > 0, 10000);
     runner.cancel();
     QVERIFY(!runner.busy());
-    QTest::qWait(100);  // the job is past its next progress call (every 0.2 ms)
-    const int stopped_at = calls->load();
+    // The job returns at its next progress call; nothing of it reaches the window.
+    QTRY_VERIFY_WITH_TIMEOUT(returned->load(), 10000);
     QTest::qWait(50);
-    QCOMPARE(calls->load(), stopped_at);
     QCOMPARE(finished.count(), 0);
     QCOMPARE(failed.count(), 0);
   }
