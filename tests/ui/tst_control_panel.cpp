@@ -885,8 +885,8 @@ void TestControlPanel::network_type_shows_its_controls() {
   const Config conv = panel.config();
   QCOMPARE(conv.network.type, NetworkType::conv2d);
   // The default MLP's 256 features × 512 samples would be 256 channels × 512 images of 32 × 32, a
-  // forward pass of 12 TFLOP, over the memory limit: the switch takes the channels and the batch down to
-  // sizes that run in about half a second, and keeps the rest.
+  // forward pass of 12 TFLOP, over the memory limit: the switch takes the channels and the batch
+  // down to sizes that run in about half a second, and keeps the rest.
   Config want;
   want.network.type = NetworkType::conv2d;
   want.network.width = 64;

@@ -88,23 +88,22 @@ class TestRunController : public QObject {
     QVERIFY(failed[1][1].toString().contains("the run needs about"));
   }
 
-  // Depth 1000 at width 512, batch 512: 3000 layer steps, seconds of work. Counted in steps:
-  // after the cancel the worker finishes at most the step in flight (and one that began just
-  // before the cancel was read), where a run that ignored it would go on to step 3000.
+  // Depth 1000 at width 512, batch 512: 3000 layer steps, seconds of work. Destruction neither
+  // waits for them nor leaves the worker going: when the destructor returns the run is far from
+  // its end and takes no further step. (How soon it stops is counted in the cancel test below,
+  // which can read the steps right after the cancel; the destructor uses the same supersession.)
   void destroyed_during_a_long_run() {
     std::shared_ptr<const std::atomic<qint64>> steps;
-    qint64 at_destruction = 0;
     {
       RunController controller;
       steps = controller.steps();
       controller.request(deep());
       QVERIFY(QTest::qWaitFor([&] { return steps->load() >= 3; }, 30000));
-      at_destruction = steps->load();
-      // Leaving the scope cancels the run at its next layer and joins the thread.
     }
-    const qint64 after = steps->load() - at_destruction;
-    QVERIFY2(after <= 2, qPrintable(QString::number(after)));
-    QVERIFY(steps->load() < 3000);
+    const qint64 at_return = steps->load();
+    QVERIFY2(at_return < 3000, qPrintable(QString::number(at_return)));
+    QTest::qWait(50);
+    QCOMPARE(steps->load(), at_return);
   }
 
   void cancel_stops_the_run_and_reports_nothing() {
@@ -114,14 +113,16 @@ class TestRunController : public QObject {
     const std::shared_ptr<const std::atomic<qint64>> steps = controller.steps();
     const quint64 cancelled = controller.request(deep());
     QVERIFY(QTest::qWaitFor([&] { return steps->load() >= 3; }, 30000));
-    const qint64 at_cancel = steps->load();
     controller.cancel();
+    // Read after the cancel: every step counted later sees the cancel at its progress call, so the
+    // run makes at most one more step, however the two threads are scheduled.
+    const qint64 at_cancel = steps->load();
     QVERIFY(!controller.busy());
     // The worker is serial: once a small run after it has finished, the deep one has stopped.
     const quint64 next = controller.request(small(1));
     QVERIFY(finished.wait(30000));
     const qint64 after = steps->load() - at_cancel - 3 * small(1).network.depth;
-    QVERIFY2(after <= 2, qPrintable(QString::number(after)));
+    QVERIFY2(after <= 1, qPrintable(QString::number(after)));
     QCOMPARE(finished.count(), 1);
     QCOMPARE(finished[0][0].value<quint64>(), next);
     QVERIFY(next != cancelled);
