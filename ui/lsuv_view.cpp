@@ -233,8 +233,9 @@ void LsuvView::render() {
   QCustomPlot& plot = *plot_;
   detail::clear_data(plot);
   detail::restyle_panel_plot(plot, theme_);
-  detail::find_text_element(plot, detail::kSubtitleName)
-      ->setText(tr("shaded: |Var(z_l) − 1| < %1, LSUV's test").arg(kTolerance));
+  // Two pieces, so that a narrow slides plot breaks the line between them, not inside |…|.
+  detail::set_subtitle(plot,
+                       {tr("shaded: |Var(z_l) − 1| < %1,").arg(kTolerance), tr("LSUV's test")});
   plot.legend->setColumnSpacing(2 * theme_.font_size);
   if (steps_.empty()) {
     message_->setText(unavailable_.isEmpty()

@@ -255,7 +255,8 @@ void SpectrumView::render() {
   merged_ = false;
   detail::clear_data(plot);
   detail::restyle_panel_plot(plot, theme_);
-  detail::find_text_element(plot, detail::kSubtitleName)->setText(caption_);
+  const QString joint = QStringLiteral(" · ");
+  detail::set_subtitle(plot, caption_.split(joint), joint, joint);
   plot.xAxis->setLabel(QStringLiteral("log₁₀ σ  (singular value of ∂h_L/∂x)"));
   plot.yAxis->setLabel(QStringLiteral("count"));
   detail::set_integer_ticks(plot.yAxis);

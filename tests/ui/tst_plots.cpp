@@ -835,6 +835,83 @@ class TestPlots : public QObject {
   }
 
   // Later target: the four plots replot at depth 100 in ≤ 10 ms. Measured, never asserted.
+  void fill_lines_breaks_where_the_next_piece_would_overflow() {
+    const QFontMetrics metrics(QFont(QStringLiteral("DejaVu Sans"), 12));
+    const QStringList pieces = {"zero of h_l:", "layer 1 50.0%", "layer 10 49.8%", "x"};
+    const QString one_line = "zero of h_l:  layer 1 50.0% · layer 10 49.8% · x";
+    const int two_pieces = metrics.horizontalAdvance("zero of h_l:  layer 1 50.0%");
+    const int three_pieces =
+        metrics.horizontalAdvance("zero of h_l:  layer 1 50.0% · layer 10 49.8%");
+    const auto fill = [&](int width) {
+      return detail::fill_lines(pieces, metrics, width, " · ", "  ");
+    };
+    QCOMPARE(fill(metrics.horizontalAdvance(one_line)), one_line);
+    // The last piece no longer fits: it starts the second line.
+    QCOMPARE(fill(metrics.horizontalAdvance(one_line) - 1),
+             QString("zero of h_l:  layer 1 50.0% · layer 10 49.8%\nx"));
+    QCOMPARE(fill(three_pieces), QString("zero of h_l:  layer 1 50.0% · layer 10 49.8%\nx"));
+    QCOMPARE(fill(three_pieces - 1), QString("zero of h_l:  layer 1 50.0%\nlayer 10 49.8% · x"));
+    QCOMPARE(fill(two_pieces - 1), QString("zero of h_l:\nlayer 1 50.0%\nlayer 10 49.8% · x"));
+    // A piece wider than the width keeps a line of its own; nothing is cut.
+    QCOMPARE(fill(1), QString("zero of h_l:\nlayer 1 50.0%\nlayer 10 49.8%\nx"));
+    QCOMPARE(detail::fill_lines({}, metrics, 100, " · ", "  "), QString());
+  }
+
+  void subtitle_is_filled_again_at_each_width() {
+    // A subtitle is filled to the width of the plot it is drawn at: the dock's, then the window's.
+    QCustomPlot plot;
+    const Theme theme = Theme::make(ThemeName::slides);
+    detail::add_subtitle_row(plot, theme);
+    const QStringList pieces = {"relu", "kaiming_normal", "depth 20", "width 256", "sample 0"};
+    detail::set_subtitle(plot, pieces, " · ", " · ", "the last line");
+    QCPTextElement* subtitle = detail::find_text_element(plot, detail::kSubtitleName);
+    const QFontMetrics metrics(subtitle->font());
+    QStringList seen_lines;
+    for (int width : {300, 1400}) {
+      plot.resize(width, 300);
+      plot.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&plot));
+      plot.replot();
+      QCOMPARE(plot.viewport().width(), width);
+      QVERIFY(plot.viewport().contains(subtitle->outerRect()));
+      const QStringList lines = subtitle->text().split('\n');
+      for (const QString& line : lines) {
+        QVERIFY2(metrics.horizontalAdvance(line) <= subtitle->rect().width(), qPrintable(line));
+      }
+      QCOMPARE(lines.back(), QString("the last line"));
+      // The same pieces in the same order, only the joints turned into line breaks.
+      QCOMPARE(QStringList(lines.mid(0, lines.size() - 1)).join(" · "), pieces.join(" · "));
+      seen_lines << QString::number(lines.size());
+    }
+    // Slides' font at 300 px takes several lines; at 1400 px the pieces share one.
+    QVERIFY2(seen_lines.front().toInt() > 2, qPrintable(seen_lines.join(",")));
+    QCOMPARE(seen_lines.back(), QString("2"));
+  }
+
+  void activations_subtitle_fits_beside_the_color_scale() {
+    // The activations plot's subtitle sits in the axis rect's column, beside the color scale: at
+    // 360 px in the slides theme its lines fit that column and the scale keeps its width.
+    auto plot = make_plot(PlotKind::activations, relu_, {}, ThemeName::slides);
+    plot->resize(360, 400);
+    plot->show();
+    QVERIFY(QTest::qWaitForWindowExposed(plot.get()));
+    plot->replot();
+    QCPTextElement* subtitle = detail::find_text_element(*plot, detail::kSubtitleName);
+    const QFontMetrics metrics(subtitle->font());
+    const QStringList lines = subtitle->text().split('\n');
+    QVERIFY2(lines.size() >= 2, qPrintable(subtitle->text()));
+    for (const QString& line : lines) {
+      QVERIFY2(metrics.horizontalAdvance(line) <= subtitle->rect().width(), qPrintable(line));
+    }
+    QCPColorScale* scale = nullptr;
+    for (QCPLayoutElement* e : plot->plotLayout()->elements(false)) {
+      if (auto* s = qobject_cast<QCPColorScale*>(e)) scale = s;
+    }
+    QVERIFY(scale);
+    QVERIFY(scale->outerRect().width() >= scale->minimumOuterSizeHint().width());
+    QVERIFY(plot->viewport().contains(scale->outerRect()));
+  }
+
   void bench_show_and_replot_depth_100_data() {
     QTest::addColumn<int>("only");
     QTest::newRow("all four") << -1;

@@ -17,7 +17,9 @@
 #include "core/jacobian.h"
 #include "core/run.h"
 #include "ui/lsuv_view.h"
+#include "ui/plots/common.h"
 #include "ui/spectrum_view.h"
+#include "ui/theme.h"
 
 using namespace initscope;
 using namespace initscope::ui;
@@ -458,6 +460,37 @@ class TestTheoryViews : public QObject {
     QVERIFY(message->isVisible());
     QCOMPARE(message->text(), QStringLiteral("LSUV rescaling is not recorded for conv2d"));
     QCOMPARE(view.stepCount(), 0);
+  }
+
+  void subtitles_fit_a_narrow_slides_dock() {
+    // At 340 px in the slides theme, LSUV's one-line subtitle was wider than the plot and cut at
+    // both sides: it now breaks between its pieces, and every line fits.
+    const Theme theme = Theme::make(ThemeName::slides);
+    Config c = mlp(64, 8, Activation::relu, Scheme::lsuv);
+    c.input.batch = 256;
+    LsuvView lsuv;
+    lsuv.setTheme(theme);
+    lsuv.setRounds(run(c).lsuv_variances);
+    SpectrumView spectrum;
+    spectrum.setTheme(theme);
+    spectrum.setSpectrum(spectrum_of(mlp(64, 8, Activation::relu, Scheme::kaiming_normal)),
+                         QStringLiteral("relu · kaiming_normal · depth 8 · width 64 · sample 0"));
+    for (QWidget* view : {static_cast<QWidget*>(&lsuv), static_cast<QWidget*>(&spectrum)}) {
+      view->resize(340, 400);
+      view->show();
+      QVERIFY(QTest::qWaitForWindowExposed(view));
+      auto* plot = view->findChild<QCustomPlot*>();
+      QVERIFY(plot);
+      plot->replot();
+      QCPTextElement* subtitle = detail::find_text_element(*plot, detail::kSubtitleName);
+      const QFontMetrics metrics(subtitle->font());
+      QVERIFY(plot->viewport().contains(subtitle->outerRect()));
+      const QStringList lines = subtitle->text().split(QLatin1Char('\n'));
+      QVERIFY2(lines.size() >= 2, qPrintable(subtitle->text()));
+      for (const QString& line : lines) {
+        QVERIFY2(metrics.horizontalAdvance(line) <= subtitle->rect().width(), qPrintable(line));
+      }
+    }
   }
 
   void renders_in_every_theme_data() {

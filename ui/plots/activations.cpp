@@ -171,30 +171,14 @@ void show_activations(QCustomPlot& plot, const Result& result, const PlotView& v
     if (!shares.contains(entry)) shares << entry;
   }
   const bool cut = y_rest > 0 && y_max > 2 * y_rest;
-  if (QCPTextElement* subtitle = find_text_element(plot, kSubtitleName)) {
-    QStringList parts = {share_name + QStringLiteral(" of h_l:")};
-    parts << shares;
-    if (layers.size() < static_cast<std::size_t>(depth)) {
-      parts << QStringLiteral("(%1 of %2 layers drawn)").arg(layers.size()).arg(depth);
-    }
-    // Filled line by line to the plot's width: slides fonts would push one line off the edge.
-    const QFontMetrics metrics(subtitle->font());
-    const int width = (plot.width() > 200 ? plot.width() : 800) - 4 * metrics.height();
-    QString text = parts.front();
-    int line_start = 0;
-    for (qsizetype i = 1; i < parts.size(); ++i) {
-      const QString separator = i == 1 ? QStringLiteral("  ") : QStringLiteral("  ·  ");
-      if (metrics.horizontalAdvance(text.mid(line_start) + separator + parts[i]) > width) {
-        text += QLatin1Char('\n');
-        line_start = static_cast<int>(text.size());
-      } else {
-        text += separator;
-      }
-      text += parts[i];
-    }
-    if (cut) text += QStringLiteral("\nthe spike of exact zeros at 0 runs off the top");
-    subtitle->setText(text);
+  QStringList parts = {share_name + QStringLiteral(" of h_l:")};
+  parts << shares;
+  if (layers.size() < static_cast<std::size_t>(depth)) {
+    parts << QStringLiteral("(%1 of %2 layers drawn)").arg(layers.size()).arg(depth);
   }
+  // Filled line by line to the plot's width: slides fonts would push one line off the edge.
+  set_subtitle(plot, parts, QStringLiteral("  ·  "), QStringLiteral("  "),
+               cut ? QStringLiteral("the spike of exact zeros at 0 runs off the top") : QString());
 
   plot.xAxis->setRange(linear_range(x_extent, 0.03));
   const QString runs = layer_runs(result.layers, overflowed(result.layers, OverflowScope::forward));

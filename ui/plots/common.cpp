@@ -9,6 +9,36 @@
 namespace initscope::ui::detail {
 namespace {
 
+// Lays the plot out again at once, after an afterLayout handler changed an element's size: what
+// QCustomPlot::updateLayout does, without its signal.
+void lay_out_again(QCustomPlot& plot) {
+  for (const auto phase :
+       {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout}) {
+    plot.plotLayout()->update(phase);
+  }
+}
+
+// What set_subtitle keeps on the subtitle element, to fill its lines again at each layout.
+constexpr const char* kPiecesProperty = "subtitle_pieces";
+constexpr const char* kSeparatorProperty = "subtitle_separator";
+constexpr const char* kFirstSeparatorProperty = "subtitle_first_separator";
+constexpr const char* kLastLineProperty = "subtitle_last_line";
+
+QString filled_subtitle(const QCustomPlot& plot, const QCPTextElement& subtitle) {
+  const QFontMetrics metrics(subtitle.font());
+  QString text = fill_lines(subtitle.property(kPiecesProperty).toStringList(), metrics,
+                            subtitle_width(plot), subtitle.property(kSeparatorProperty).toString(),
+                            subtitle.property(kFirstSeparatorProperty).toString());
+  // The last line is a sentence: broken between its words where it is too wide.
+  const QString last_line = subtitle.property(kLastLineProperty).toString();
+  if (!last_line.isEmpty()) {
+    const QString space = QStringLiteral(" ");
+    text += QLatin1Char('\n') +
+            fill_lines(last_line.split(space), metrics, subtitle_width(plot), space, space);
+  }
+  return text;
+}
+
 QFont sized_font(const QCustomPlot& plot, double points) {
   QFont font = plot.font();
   font.setPointSizeF(points);
@@ -269,11 +299,52 @@ void add_legend_row(QCustomPlot& plot, const Theme& theme, int most_columns, boo
     if (wrap == legend->wrap()) return;
     legend->setWrap(wrap);
     legend->setFillOrder(legend->fillOrder(), true);  // setWrap leaves the entries where they were
-    for (const auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins,
-                             QCPLayoutElement::upLayout}) {
-      plot.plotLayout()->update(phase);
-    }
+    lay_out_again(plot);
   });
+}
+
+int subtitle_width(const QCustomPlot& plot) {
+  QCPLayoutGrid* layout = plot.plotLayout();
+  const QCPTextElement* subtitle = find_text_element(plot, kSubtitleName);
+  if (subtitle == nullptr) return 0;
+  // Each column takes what it is laid out at, and at least what it needs (a color scale squeezed
+  // by a subtitle too wide is given its width back once the subtitle is filled).
+  std::vector<int> widths(static_cast<std::size_t>(layout->columnCount()), 0);
+  int column = 0;
+  for (int i = 0; i < layout->elementCount(); ++i) {
+    const QCPLayoutElement* element = layout->elementAt(i);
+    if (element == nullptr) continue;
+    int r = 0, c = 0;
+    layout->indexToRowCol(i, r, c);
+    if (element == subtitle) column = c;
+    int& widest = widths[static_cast<std::size_t>(c)];
+    widest =
+        std::max({widest, element->outerRect().width(), element->minimumOuterSizeHint().width()});
+  }
+  int others = 0;
+  for (int c = 0; c < layout->columnCount(); ++c) {
+    if (c != column) others += widths[static_cast<std::size_t>(c)];
+  }
+  const QMargins margins = subtitle->margins();
+  return plot.viewport().width() - others - margins.left() - margins.right();
+}
+
+QString fill_lines(const QStringList& pieces, const QFontMetrics& metrics, int width,
+                   const QString& separator, const QString& first_separator) {
+  if (pieces.isEmpty()) return {};
+  QString text = pieces.front();
+  qsizetype line_start = 0;
+  for (qsizetype i = 1; i < pieces.size(); ++i) {
+    const QString& joint = i == 1 ? first_separator : separator;
+    if (metrics.horizontalAdvance(text.mid(line_start) + joint + pieces[i]) > width) {
+      text += QLatin1Char('\n');
+      line_start = text.size();
+    } else {
+      text += joint;
+    }
+    text += pieces[i];
+  }
+  return text;
 }
 
 void add_subtitle_row(QCustomPlot& plot, const Theme& theme) {
@@ -285,6 +356,24 @@ void add_subtitle_row(QCustomPlot& plot, const Theme& theme) {
   layout->insertRow(1);
   layout->addElement(1, 0, subtitle);
   layout->setRowStretchFactor(1, 0.001);
+  // Filled again at each layout: the width is known only then (a dock's, an export's).
+  QObject::connect(&plot, &QCustomPlot::afterLayout, subtitle, [&plot, subtitle] {
+    const QString text = filled_subtitle(plot, *subtitle);
+    if (text == subtitle->text()) return;
+    subtitle->setText(text);
+    lay_out_again(plot);
+  });
+}
+
+void set_subtitle(QCustomPlot& plot, const QStringList& pieces, const QString& separator,
+                  const QString& first_separator, const QString& last_line) {
+  QCPTextElement* subtitle = find_text_element(plot, kSubtitleName);
+  if (subtitle == nullptr) return;
+  subtitle->setProperty(kPiecesProperty, pieces);
+  subtitle->setProperty(kSeparatorProperty, separator);
+  subtitle->setProperty(kFirstSeparatorProperty, first_separator);
+  subtitle->setProperty(kLastLineProperty, last_line);
+  subtitle->setText(filled_subtitle(plot, *subtitle));
 }
 
 QCPTextElement* find_text_element(const QCustomPlot& plot, const char* name) {

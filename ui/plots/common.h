@@ -87,8 +87,23 @@ void reset_layout(QCustomPlot& plot, PlotKind kind, const Theme& theme);
 /// fit_to_width = false and sets the legend's wrap itself.
 void add_legend_row(QCustomPlot& plot, const Theme& theme, int most_columns = 2,
                     bool fit_to_width = true);
-/// A row under the title holding a line of small text (found again by kSubtitleName).
+/// A row under the title holding small text (found again by kSubtitleName), set by set_subtitle.
 void add_subtitle_row(QCustomPlot& plot, const Theme& theme);
+/// The subtitle's text: `pieces` joined by `separator` (the first two by `first_separator`), and
+/// `last_line`, when not empty, on a line of its own (broken between its words where too wide).
+/// Filled line by line to the plot's width again at each layout, so that a slides font or a narrow
+/// dock breaks it into lines instead of cutting it at both sides.
+void set_subtitle(QCustomPlot& plot, const QStringList& pieces,
+                  const QString& separator = QStringLiteral(" "),
+                  const QString& first_separator = QStringLiteral(" "),
+                  const QString& last_line = {});
+/// The width the subtitle's lines may take: the plot's, less the other columns of its layout (a
+/// color scale) and the subtitle's margins.
+int subtitle_width(const QCustomPlot& plot);
+/// `pieces` joined as set_subtitle says, with a line break instead of the joint wherever the next
+/// piece would take its line past `width` (a single piece wider than that keeps a line of its own).
+QString fill_lines(const QStringList& pieces, const QFontMetrics& metrics, int width,
+                   const QString& separator, const QString& first_separator);
 QCPTextElement* find_text_element(const QCustomPlot& plot, const char* name);
 /// A plot built once and refilled (the theory views): apply_theme, the secondary axes hidden, the
 /// title and subtitle rows (found by kTitleName, kSubtitleName) in the theme's fonts and color.
