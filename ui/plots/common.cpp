@@ -24,17 +24,43 @@ constexpr const char* kSeparatorProperty = "subtitle_separator";
 constexpr const char* kFirstSeparatorProperty = "subtitle_first_separator";
 constexpr const char* kLastLineProperty = "subtitle_last_line";
 
+// The width the subtitle's lines may take: the plot's, less the other columns of its layout (a
+// color scale) and the subtitle's margins.
+int subtitle_width(const QCustomPlot& plot, const QCPTextElement& subtitle) {
+  QCPLayoutGrid* layout = plot.plotLayout();
+  // Each column takes what it is laid out at, and at least what it needs (a color scale squeezed
+  // by a subtitle too wide is given its width back once the subtitle is filled).
+  std::vector<int> widths(static_cast<std::size_t>(layout->columnCount()), 0);
+  int column = 0;
+  for (int i = 0; i < layout->elementCount(); ++i) {
+    const QCPLayoutElement* element = layout->elementAt(i);
+    if (element == nullptr) continue;
+    int r = 0, c = 0;
+    layout->indexToRowCol(i, r, c);
+    if (element == &subtitle) column = c;
+    int& widest = widths[static_cast<std::size_t>(c)];
+    widest =
+        std::max({widest, element->outerRect().width(), element->minimumOuterSizeHint().width()});
+  }
+  int others = 0;
+  for (int c = 0; c < layout->columnCount(); ++c) {
+    if (c != column) others += widths[static_cast<std::size_t>(c)];
+  }
+  const QMargins margins = subtitle.margins();
+  return plot.viewport().width() - others - margins.left() - margins.right();
+}
+
 QString filled_subtitle(const QCustomPlot& plot, const QCPTextElement& subtitle) {
   const QFontMetrics metrics(subtitle.font());
-  QString text = fill_lines(subtitle.property(kPiecesProperty).toStringList(), metrics,
-                            subtitle_width(plot), subtitle.property(kSeparatorProperty).toString(),
+  const int width = subtitle_width(plot, subtitle);
+  QString text = fill_lines(subtitle.property(kPiecesProperty).toStringList(), metrics, width,
+                            subtitle.property(kSeparatorProperty).toString(),
                             subtitle.property(kFirstSeparatorProperty).toString());
   // The last line is a sentence: broken between its words where it is too wide.
   const QString last_line = subtitle.property(kLastLineProperty).toString();
   if (!last_line.isEmpty()) {
     const QString space = QStringLiteral(" ");
-    text += QLatin1Char('\n') +
-            fill_lines(last_line.split(space), metrics, subtitle_width(plot), space, space);
+    text += QLatin1Char('\n') + fill_lines(last_line.split(space), metrics, width, space, space);
   }
   return text;
 }
@@ -301,32 +327,6 @@ void add_legend_row(QCustomPlot& plot, const Theme& theme, int most_columns, boo
     legend->setFillOrder(legend->fillOrder(), true);  // setWrap leaves the entries where they were
     lay_out_again(plot);
   });
-}
-
-int subtitle_width(const QCustomPlot& plot) {
-  QCPLayoutGrid* layout = plot.plotLayout();
-  const QCPTextElement* subtitle = find_text_element(plot, kSubtitleName);
-  if (subtitle == nullptr) return 0;
-  // Each column takes what it is laid out at, and at least what it needs (a color scale squeezed
-  // by a subtitle too wide is given its width back once the subtitle is filled).
-  std::vector<int> widths(static_cast<std::size_t>(layout->columnCount()), 0);
-  int column = 0;
-  for (int i = 0; i < layout->elementCount(); ++i) {
-    const QCPLayoutElement* element = layout->elementAt(i);
-    if (element == nullptr) continue;
-    int r = 0, c = 0;
-    layout->indexToRowCol(i, r, c);
-    if (element == subtitle) column = c;
-    int& widest = widths[static_cast<std::size_t>(c)];
-    widest =
-        std::max({widest, element->outerRect().width(), element->minimumOuterSizeHint().width()});
-  }
-  int others = 0;
-  for (int c = 0; c < layout->columnCount(); ++c) {
-    if (c != column) others += widths[static_cast<std::size_t>(c)];
-  }
-  const QMargins margins = subtitle->margins();
-  return plot.viewport().width() - others - margins.left() - margins.right();
 }
 
 QString fill_lines(const QStringList& pieces, const QFontMetrics& metrics, int width,

@@ -97,9 +97,6 @@ void set_subtitle(QCustomPlot& plot, const QStringList& pieces,
                   const QString& separator = QStringLiteral(" "),
                   const QString& first_separator = QStringLiteral(" "),
                   const QString& last_line = {});
-/// The width the subtitle's lines may take: the plot's, less the other columns of its layout (a
-/// color scale) and the subtitle's margins.
-int subtitle_width(const QCustomPlot& plot);
 /// `pieces` joined as set_subtitle says, with a line break instead of the joint wherever the next
 /// piece would take its line past `width` (a single piece wider than that keeps a line of its own).
 QString fill_lines(const QStringList& pieces, const QFontMetrics& metrics, int width,
