@@ -9,6 +9,7 @@
 
 #include "app/arguments.h"
 #include "app/command_line.h"
+#include "core/allocator.h"
 #include "core/config_io.h"
 #include "core/error.h"
 #include "core/format.h"
@@ -152,6 +153,8 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
   };
   try {
     loaded = load_config(parsed->config_path);
+    if (!memory_refusal(loaded.config, parsed->options))
+      prefer_huge_pages(static_cast<std::size_t>(estimate_memory(loaded.config).total()));
     result = run(loaded.config, parsed->options, [&](std::int64_t, std::int64_t) {
       warn();
       return true;

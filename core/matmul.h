@@ -1,10 +1,10 @@
 #pragma once
 
-// The three products of a Linear layer, parallel over a fixed partition of the output.
-// Eigen's own multi-threaded GEMM picks its blocking from the thread count, which changes the
-// order of the sums and so the last bits; here each block of rows is one single-threaded Eigen
-// product of a size that does not depend on the thread count, so results are bit-identical for
-// any number of threads (SPEC section 6). EIGEN_DONT_PARALLELIZE keeps Eigen from threading itself.
+// The three products of a Linear layer, with results bit-identical for any number of threads (SPEC
+// section 6). Float, the engine's type, runs on core/gemm.h, whose sums do not depend on how the
+// work is cut. Double (the gradient checks) runs on Eigen, one single-threaded product per block
+// of rows whose size depends on the row count alone; EIGEN_DONT_PARALLELIZE keeps Eigen from
+// threading itself, since its own threads pick their blocking from the thread count.
 
 #include "core/tensor.h"
 

@@ -1,0 +1,56 @@
+#pragma once
+
+// The engine's float GEMM: packed panels and a register-blocked micro-kernel (Goto and van de Geijn,
+// "Anatomy of high-performance matrix multiplication", 2008; the BLIS loop order), with the kernel
+// chosen at run time from the CPU's features rather than from the compiler's -march.
+//
+// Why not a library: Eigen's GEMM reaches about three quarters of this machine's best; OpenBLAS is
+// steered by environment variables that this machine sets to slow kernels, and threads itself;
+// neither guarantees the same bits for any thread count. bench/bench_gemm.cpp measures them side by
+// side (README, Performance).
+//
+// Determinism: every entry of C is the sum over k of a(i, p)·b(p, j) in the order p = 0, 1, ...,
+// fused multiply-adds into an accumulator that starts at 0, one accumulator per block of kGemmKc
+// values of p, the blocks added to C in order. Nothing of that depends on the thread count, the
+// tiling or which tile a thread takes, and the AVX-512 and AVX2 kernels do the same operations, so
+// C is the same to the bit on any machine with FMA. The generic kernel (CPUs without FMA) rounds
+// the product and the sum apart and so differs in the last bits.
+
+#include <cstdint>
+#include <string_view>
+
+namespace initscope {
+
+/// A read-only matrix of `rows × cols` floats, entry (i, j) at data[i·row_stride + j·col_stride]:
+/// one type for a matrix and its transpose.
+struct MatrixView {
+  const float* data;
+  std::int64_t rows;
+  std::int64_t cols;
+  std::int64_t row_stride;
+  std::int64_t col_stride;
+
+  MatrixView transposed() const { return {data, cols, rows, col_stride, row_stride}; }
+};
+
+/// The values of p summed in one accumulator before it is added to C.
+inline constexpr std::int64_t kGemmKc = 256;
+
+/// c = a · b, with c row-major of a.rows × b.cols and leading dimension ldc (≥ b.cols); a.cols must
+/// equal b.rows. c must not overlap a or b. Runs on up to max_threads() threads when the product is
+/// large enough to gain from them.
+void gemm(const MatrixView& a, const MatrixView& b, float* c, std::int64_t ldc);
+
+/// The micro-kernels, from the fastest the CPU can run to the one every x86-64 (and any other CPU)
+/// runs.
+enum class GemmKernel { avx512, avx2, generic };
+
+/// The kernel gemm() uses: the fastest the CPU supports, or the one set by force_gemm_kernel.
+GemmKernel gemm_kernel();
+/// Whether this CPU (and this build) can run `kernel`.
+bool gemm_kernel_supported(GemmKernel kernel);
+/// For the tests and benchmarks: makes gemm() use `kernel` (which must be supported) from now on.
+void force_gemm_kernel(GemmKernel kernel);
+std::string_view gemm_kernel_name(GemmKernel kernel);
+
+}  // namespace initscope
