@@ -52,6 +52,28 @@ BENCH_ARGS ?=
 bench: build
 	$(BUILD_DIR)/bench/initscope_bench $(BENCH_ARGS)
 
+# `make bench-gemm`: the GEMM candidates of bench/bench_gemm.cpp side by side (core's kernels, Eigen,
+# OpenBLAS, BLIS, oneDNN), for the README's Performance table. The bench opens the libraries with
+# dlopen, so only this target installs them: they stay out of PACKAGES and CI does without. It runs
+# twice because this machine sets OPENBLAS_CORETYPE=Haswell and OPENBLAS_L2_SIZE, which hold
+# OpenBLAS to its AVX2 kernels: once as the environment is, once with OpenBLAS choosing for itself.
+# BENCH_ARGS as for `make bench`, e.g. BENCH_ARGS=--benchmark_repetitions=3 on a busy machine.
+GEMM_BENCH_PACKAGES := libopenblas0 libblis4 libdnnl2
+GEMM_BENCH := $(BUILD_DIR)/bench/initscope_bench --benchmark_filter=gemm_candidates $(BENCH_ARGS)
+
+.PHONY: bench-gemm bench-gemm-deps
+
+bench-gemm-deps:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(GEMM_BENCH_PACKAGES)"
+
+bench-gemm: bench-gemm-deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target initscope_bench
+	@echo "== GEMM candidates, environment as it is" \
+	  "(OPENBLAS_CORETYPE=$${OPENBLAS_CORETYPE-unset}, OPENBLAS_L2_SIZE=$${OPENBLAS_L2_SIZE-unset})"
+	$(GEMM_BENCH)
+	@echo "== GEMM candidates without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE"
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(GEMM_BENCH)
+
 # The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in a build directory of
 # its own, then the tests with threads under ThreadSanitizer (test-tsan below). Any report fails the
 # test that triggered it. .ci/run calls this after `make test`.

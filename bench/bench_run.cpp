@@ -20,6 +20,7 @@
 #include "bench/run_loops.h"
 #include "bench/targets.h"
 #include "core/config_io.h"
+#include "core/matmul.h"
 #include "core/parallel.h"
 #include "core/run.h"
 #include "core/tensor.h"
@@ -35,9 +36,9 @@ Config default_experiment() {
 }
 
 // The GEMMs of a forward and backward pass of the MLP, and nothing else: per layer z = h·Wᵀ,
-// ∂W = (∂z)ᵀ·h and ∂h = ∂z·W, as single-threaded Eigen products. On T threads each product's
-// output rows are split into T equal parts, one Eigen product per thread: Eigen's GEMM at its own
-// speed on every core, with no statistics, sampling or activation around it.
+// ∂W = (∂z)ᵀ·h and ∂h = ∂z·W through core/matmul.h, the products run() makes, on the same threads,
+// with no statistics, sampling or activation around them. bench/bench_gemm.cpp shows that no other
+// GEMM on this machine is faster on these shapes, so this is the roofline run() is measured against.
 void gemm_roofline(benchmark::State& state, const Config& c) {
   const int threads = static_cast<int>(state.range(0));
   const ThreadLimit scope(threads);
@@ -46,25 +47,13 @@ void gemm_roofline(benchmark::State& state, const Config& c) {
   MatrixRM w = MatrixRM::Random(width, width) * 0.05f;
   std::vector<MatrixRM> h(static_cast<std::size_t>(c.network.depth) + 1, MatrixRM(batch, width));
   h[0] = x;
-  MatrixRM grad(batch, width), grad_w_first(width, dim), grad_w(width, width), grad_x(batch, dim);
-  auto split = [threads](Eigen::Index rows, auto product) { split_rows(threads, rows, product); };
+  MatrixRM grad = MatrixRM::Random(batch, width), grad_w_first(width, dim), grad_w(width, width);
+  MatrixRM grad_x(batch, dim), grad_next(batch, width);
   for (auto _ : state) {
-    for (std::size_t l = 1; l < h.size(); ++l) {
-      const MatrixRM& weight = l == 1 ? first : w;
-      split(batch, [&](Eigen::Index b, Eigen::Index n) {
-        h[l].middleRows(b, n).noalias() = h[l - 1].middleRows(b, n) * weight.transpose();
-      });
-    }
+    for (std::size_t l = 1; l < h.size(); ++l) matmul_abt<float>(h[l - 1], l == 1 ? first : w, h[l]);
     for (std::size_t l = h.size() - 1; l >= 1; --l) {
-      const MatrixRM& weight = l == 1 ? first : w;
-      MatrixRM& gw = l == 1 ? grad_w_first : grad_w;
-      split(width, [&](Eigen::Index b, Eigen::Index n) {
-        gw.middleRows(b, n).noalias() = grad.middleCols(b, n).transpose() * h[l - 1];
-      });
-      MatrixRM& gx = l == 1 ? grad_x : grad;
-      split(batch, [&](Eigen::Index b, Eigen::Index n) {
-        gx.middleRows(b, n).noalias() = grad.middleRows(b, n) * weight;
-      });
+      matmul_atb<float>(grad, h[l - 1], l == 1 ? grad_w_first : grad_w);
+      matmul_ab<float>(grad, l == 1 ? first : w, l == 1 ? grad_x : grad_next);
     }
     benchmark::DoNotOptimize(grad_x.data());
     benchmark::ClobberMemory();
@@ -84,8 +73,22 @@ std::filesystem::path scratch_dir() {
   return dir;
 }
 
-// Runs a program to completion, standard output discarded; its wall time.
-ProcessRun spawn_and_wait(const std::vector<std::string>& args) {
+// This process's environment less the variables named in `drop`.
+std::vector<char*> environment_without(const std::vector<std::string>& drop) {
+  std::vector<char*> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    const std::string name = entry.substr(0, entry.find('='));
+    if (std::find(drop.begin(), drop.end(), name) == drop.end()) env.push_back(*e);
+  }
+  env.push_back(nullptr);
+  return env;
+}
+
+// Runs a program to completion, standard output discarded; its wall time. Its environment is
+// this one's, less the variables named in `drop_env`.
+ProcessRun spawn_and_wait(const std::vector<std::string>& args,
+                          const std::vector<std::string>& drop_env = {}) {
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -94,7 +97,8 @@ ProcessRun spawn_and_wait(const std::vector<std::string>& args) {
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   const auto start = std::chrono::steady_clock::now();
   pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  std::vector<char*> env = environment_without(drop_env);
+  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   ProcessRun result;
   int status = 0;
@@ -146,28 +150,48 @@ void process_run(benchmark::State& state, const Config& c, const std::string& na
 }
 
 // PyTorch's forward+backward of the same experiment (bench/torch_reference.py), when a python3
-// with torch is on the machine; the script itself times it and prints seconds.
-void torch_reference(benchmark::State& state, const Config& c) {
+// with torch is on the machine; the script itself times it, on its best split of torch's and
+// OpenBLAS's threads, and writes the seconds and that split (the benchmark's label).
+// `at_best`: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, which this machine's environment sets
+// and which hold OpenBLAS to AVX2 kernels on an AVX-512 CPU; otherwise torch as configured here.
+void torch_reference(benchmark::State& state, const Config& c, bool at_best) {
   const std::string threads = std::to_string(state.range(0));
   const std::string script = std::string(INITSCOPE_SOURCE_DIR) + "/bench/torch_reference.py";
   const std::string result_file = (scratch_dir() / "torch.txt").string();
+  const std::vector<std::string> drop =
+      at_best ? std::vector<std::string>{"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"}
+              : std::vector<std::string>{};
+  std::vector<std::string> args{"/usr/bin/python3", script, "--threads", threads, "--depth",
+                                std::to_string(c.network.depth), "--width",
+                                std::to_string(c.network.width), "--batch",
+                                std::to_string(c.input.batch), "--dim", std::to_string(c.input.dim),
+                                "--out", result_file};
+  if (c.network.type == NetworkType::conv2d) {
+    for (const std::string& a :
+         {std::string("--conv"), std::string("--channels"), std::to_string(c.input.channels),
+          std::string("--size"), std::to_string(c.input.height), std::string("--kernel"),
+          std::to_string(c.network.kernel)})
+      args.push_back(a);
+  }
   for (auto _ : state) {
     std::filesystem::remove(result_file);
-    const ProcessRun r =
-        spawn_and_wait({"/usr/bin/python3", script, "--threads", threads, "--depth",
-                        std::to_string(c.network.depth), "--width", std::to_string(c.network.width),
-                        "--batch", std::to_string(c.input.batch), "--dim",
-                        std::to_string(c.input.dim), "--out", result_file});
+    const ProcessRun r = spawn_and_wait(args, drop);
     double seconds = -1;
-    if (std::ifstream in(result_file); in) in >> seconds;
+    std::string how;
+    if (std::ifstream in(result_file); in) {
+      in >> seconds;
+      std::getline(in, how);
+    }
     if (r.seconds < 0 || !(seconds > 0)) {
       state.SkipWithError("python3 with torch not available");
       return;
     }
     state.SetIterationTime(seconds);
+    state.SetLabel(how);
   }
+  const double flops = c.network.type == NetworkType::conv2d ? conv_gemm_flops(c) : gemm_flops(c);
   state.counters["GFLOP/s"] =
-      benchmark::Counter(gemm_flops(c), benchmark::Counter::kIsIterationInvariantRate);
+      benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 // Each torch.nn.init function on 1024×1024 (bench/torch_reference.py --schemes): one counter per
@@ -242,12 +266,23 @@ const bool registered = [] {
         ->Unit(benchmark::kMillisecond)
         ->Iterations(1)
         ->Repetitions(5);
-    benchmark::RegisterBenchmark(("torch/big" + suffix).c_str(),
-                                 [](benchmark::State& s) { torch_reference(s, big); })
-        ->Arg(t)
-        ->UseManualTime()
-        ->Unit(benchmark::kMillisecond)
-        ->Iterations(1);
+    // Torch at its best on the window's default experiment and issue 8's conv stack too.
+    static const Config conv = conv_experiment();
+    for (const auto& [name, config] : {std::pair{"default", &window}, std::pair{"conv", &conv}})
+      benchmark::RegisterBenchmark(("torch/" + std::string(name) + suffix).c_str(),
+                                   [config](benchmark::State& s) { torch_reference(s, *config, true); })
+          ->Arg(t)
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond)
+          ->Iterations(1);
+    for (const bool at_best : {true, false})
+      benchmark::RegisterBenchmark(
+          ((at_best ? "torch/big" : "torch-configured/big") + suffix).c_str(),
+          [at_best](benchmark::State& s) { torch_reference(s, big, at_best); })
+          ->Arg(t)
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond)
+          ->Iterations(1);
   }
   benchmark::RegisterBenchmark("torch/schemes/threads:1", torch_schemes)
       ->Arg(1)

@@ -1,16 +1,48 @@
 #!/usr/bin/env python3
-"""PyTorch's forward+backward of an MLP experiment, timed alone: the reference `make bench` compares
+"""PyTorch's forward+backward of an MLP (or, with --conv, a Conv2d stack) experiment, timed alone: the reference `make bench` compares
 `initscope run` against. Builds depth × (Linear(in, width) + ReLU) with kaiming_normal_ weights,
 a batch of N(0, 1) inputs that require grad (InitScope reports the input's gradient too), and the
 loss sum(y · probe); times model(x) and backward() only, the best of several repetitions after a
-warm-up. Writes the seconds to --out.
+warm-up. Writes the seconds to --out, with the thread split that gave them and OpenBLAS's kernel.
+
+Threads, "at its best": torch's own threads (torch.set_num_threads) and OpenBLAS's pthreads are two
+pools that know nothing of each other. torch.set_num_threads(1) alone leaves OpenBLAS on every
+core, and set_num_threads(2) with OpenBLAS on 2 runs four threads on two cores. For --threads T the
+script times each split (torch threads, OpenBLAS threads) with at most T of either and keeps the
+fastest, so that "T threads" never uses more than T cores and is torch's best on T cores. Run it
+with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (bench/bench_run.cpp does) so that OpenBLAS picks
+its kernels for this CPU.
 
 With --schemes, times each torch.nn.init function on a 1024×1024 float tensor instead (best of
 --repeats after a warm-up) and writes one "name seconds" line per function."""
 import argparse
+import ctypes
 import time
 
 import torch
+
+
+def openblas():
+    """The OpenBLAS that torch loaded (the same library: dlopen returns the loaded one)."""
+    try:
+        return ctypes.CDLL("libopenblas.so.0")
+    except OSError:
+        return None
+
+
+def set_threads(torch_threads, blas_threads):
+    torch.set_num_threads(torch_threads)
+    lib = openblas()
+    if lib is not None:
+        lib.openblas_set_num_threads(blas_threads)
+
+
+def openblas_core():
+    lib = openblas()
+    if lib is None:
+        return "no OpenBLAS"
+    lib.openblas_get_corename.restype = ctypes.c_char_p
+    return lib.openblas_get_corename().decode()
 
 
 def best_time(fn, repeats):
@@ -52,32 +84,48 @@ def main():
         p.add_argument("--" + name, type=int, default=default)
     p.add_argument("--out", required=True)
     p.add_argument("--schemes", action="store_true")
+    # --conv: depth × (Conv2d(in, width, kernel, padding kernel/2) + ReLU) on batch × channels ×
+    # size × size images (issue 8's stack); --dim is then unused.
+    p.add_argument("--conv", action="store_true")
+    for name, default in (("channels", 3), ("size", 32), ("kernel", 3)):
+        p.add_argument("--" + name, type=int, default=default)
     a = p.parse_args()
-    torch.set_num_threads(a.threads)
+    set_threads(a.threads, a.threads)
     if a.schemes:
         time_schemes(a)
         return
     torch.manual_seed(0)
     layers = []
     for l in range(a.depth):
-        linear = torch.nn.Linear(a.dim if l == 0 else a.width, a.width)
-        torch.nn.init.kaiming_normal_(linear.weight, nonlinearity="relu")
-        layers += [linear, torch.nn.ReLU()]
+        if a.conv:
+            layer = torch.nn.Conv2d(a.channels if l == 0 else a.width, a.width, a.kernel,
+                                    padding=a.kernel // 2)
+        else:
+            layer = torch.nn.Linear(a.dim if l == 0 else a.width, a.width)
+        torch.nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+        layers += [layer, torch.nn.ReLU()]
     model = torch.nn.Sequential(*layers)
-    x = torch.randn(a.batch, a.dim, requires_grad=True)
-    probe = torch.randn(a.batch, a.width)
-    best = float("inf")
-    for repeat in range(a.repeats + 1):
+    if a.conv:
+        x = torch.randn(a.batch, a.channels, a.size, a.size, requires_grad=True)
+        probe = torch.randn(a.batch, a.width, a.size, a.size)
+    else:
+        x = torch.randn(a.batch, a.dim, requires_grad=True)
+        probe = torch.randn(a.batch, a.width)
+
+    def forward_backward():
         model.zero_grad(set_to_none=True)
         x.grad = None
-        start = time.perf_counter()
         loss = (model(x) * probe).sum()
         loss.backward()
-        elapsed = time.perf_counter() - start
-        if repeat > 0:  # the first is the warm-up
-            best = min(best, elapsed)
+
+    results = []
+    for split in sorted({(a.threads, a.threads), (1, a.threads), (a.threads, 1)}):
+        set_threads(*split)
+        results.append((best_time(forward_backward, a.repeats), split))
+    best, (torch_threads, blas_threads) = min(results)
     with open(a.out, "w") as f:
-        f.write(repr(best) + "\n")
+        f.write("%r torch_threads=%d openblas_threads=%d openblas_core=%s\n"
+                % (best, torch_threads, blas_threads, openblas_core()))
 
 
 if __name__ == "__main__":

@@ -4,8 +4,10 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "core/matmul.h"
 #include "core/parallel.h"
 
 namespace initscope {
@@ -15,7 +17,7 @@ using Index = Eigen::Index;
 
 // Below this many multiply-adds a convolution stays on the calling thread (as core/matmul.cpp).
 constexpr double kParallelMinWork = 1 << 22;
-// The im2col block holds about this many entries (1 MiB of floats): large enough for Eigen's GEMM
+// The im2col block holds about this many entries (1 MiB of floats): large enough for the GEMM
 // to run near its peak, small enough to stay in the last-level cache with the packed weight.
 constexpr Index kBlockEntries = 1 << 18;
 constexpr Index kMinBlockRows = 16;
@@ -84,7 +86,12 @@ void convolve(const ConvGeometry& g, const Eigen::Ref<const MatrixR<Scalar>>& x,
       [&](Index first, Index count) {
         MatrixR<Scalar> cols;
         im2col(g, x, first, count, cols);
-        out.middleRows(first, count).noalias() = cols * kernel.transpose();
+        if constexpr (std::is_same_v<Scalar, float>) {
+          gemm(as_view(cols), as_view(kernel).transposed(), out.row(first).data(),
+               out.outerStride());
+        } else {
+          out.middleRows(first, count).noalias() = cols * kernel.transpose();
+        }
       },
       work >= kParallelMinWork && rows > block);
 }
@@ -161,7 +168,12 @@ void conv_weight_grad(const ConvGeometry& g, const Eigen::Ref<const MatrixR<Scal
           const Index first = b * block;
           const Index count = std::min(block, rows - first);
           im2col(g, h, first, count, cols);
-          sum.noalias() += grad_z.middleRows(first, count).transpose() * cols;
+          if constexpr (std::is_same_v<Scalar, float>) {
+            gemm(as_view(grad_z.middleRows(first, count)).transposed(), as_view(cols), sum.data(),
+                 sum.outerStride(), GemmUpdate::add);
+          } else {
+            sum.noalias() += grad_z.middleRows(first, count).transpose() * cols;
+          }
         }
       },
       work >= kParallelMinWork && slices > 1);

@@ -36,8 +36,8 @@ KernelShape shape_of(GemmKernel kernel) {
 
 // How the work is cut, never how an entry is summed (gemm.h). All of A's rows in a chunk are packed
 // once, up to kChunkFloats (4 MiB: in L3, and a bound on the memory a product takes whatever its
-// size); then each column tile of C packs its kc × cols block of B (at most 256 KiB, in L2) and the
-// kernel runs down the panels of A with one kc × nr panel of B (32 KiB) held in L1.
+// size); then each column tile of C packs its kc × cols block of B and the kernel runs down the
+// panels of A with one kc × nr panel of B (128 KiB) held in L2.
 constexpr std::int64_t kTileCols = 256;
 constexpr std::int64_t kChunkFloats = std::int64_t(1) << 20;
 // Below this many multiply-adds a product stays on the calling thread.
@@ -83,14 +83,14 @@ struct PackedRows {
 
 // Columns [j0, j0 + cols) of C for the rows of `packed`, over every block of k.
 void gemm_columns(const KernelShape& kernel, const PackedRows& packed, const MatrixView& b,
-                  float* c, std::int64_t ldc, std::int64_t j0, std::int64_t cols) {
+                  float* c, std::int64_t ldc, std::int64_t j0, std::int64_t cols, bool add) {
   const int mr = kernel.mr, nr = kernel.nr;
   const std::int64_t k = b.rows;
   float* packed_b = scratch<0>(kGemmKc * round_up(cols, nr));
   alignas(64) float edge[64 * 64];  // a partial mr × nr tile, computed whole, then copied
   for (std::int64_t p0 = 0, block = 0; p0 < k; p0 += kGemmKc, ++block) {
     const std::int64_t kc = std::min(kGemmKc, k - p0);
-    const bool accumulate = p0 > 0;
+    const bool accumulate = add || p0 > 0;
     for (std::int64_t jp = 0; jp < cols; jp += nr)
       kernel.pack_b(b.data + p0 * b.row_stride + (j0 + jp) * b.col_stride, b.row_stride,
                     b.col_stride, std::min<std::int64_t>(nr, cols - jp), kc, packed_b + jp * kc);
@@ -149,9 +149,11 @@ std::string_view gemm_kernel_name(GemmKernel kernel) {
   return "?";
 }
 
-void gemm(const MatrixView& a, const MatrixView& b, float* c, std::int64_t ldc) {
+void gemm(const MatrixView& a, const MatrixView& b, float* c, std::int64_t ldc,
+          GemmUpdate update) {
   const std::int64_t m = a.rows, n = b.cols, k = a.cols;
-  if (m == 0 || n == 0) return;
+  const bool add = update == GemmUpdate::add;
+  if (m == 0 || n == 0 || (k == 0 && add)) return;
   if (k == 0) {
     for (std::int64_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0.0f);
     return;
@@ -190,7 +192,7 @@ void gemm(const MatrixView& a, const MatrixView& b, float* c, std::int64_t ldc) 
         tiles,
         [&](std::int64_t t) {
           const std::int64_t j0 = t * tile_cols;
-          gemm_columns(kernel, packed, b, c, ldc, j0, std::min(tile_cols, n - j0));
+          gemm_columns(kernel, packed, b, c, ldc, j0, std::min(tile_cols, n - j0), add);
         },
         parallel);
   }

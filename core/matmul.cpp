@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <type_traits>
 
-#include "core/gemm.h"
 #include "core/parallel.h"
 
 namespace initscope {
 namespace {
-
-MatrixView view(const Eigen::Ref<const MatrixRM>& m) {
-  return {m.data(), m.rows(), m.cols(), m.outerStride(), 1};
-}
 
 // Double (the gradient checks only): Eigen, one single-threaded product per block of rows. Rows
 // per block from the row count alone, so that the sums do not depend on the thread count.
@@ -33,7 +28,7 @@ template <typename Scalar>
 void matmul_abt(const Eigen::Ref<const MatrixR<Scalar>>& a,
                 const Eigen::Ref<const MatrixR<Scalar>>& b, Eigen::Ref<MatrixR<Scalar>> out) {
   if constexpr (std::is_same_v<Scalar, float>) {
-    gemm(view(a), view(b).transposed(), out.data(), out.outerStride());
+    gemm(as_view(a), as_view(b).transposed(), out.data(), out.outerStride());
   } else {
     const double work = double(a.rows()) * double(a.cols()) * double(b.rows());
     for_each_row_block(a.rows(), work, [&](Eigen::Index begin, Eigen::Index count) {
@@ -46,7 +41,7 @@ template <typename Scalar>
 void matmul_ab(const Eigen::Ref<const MatrixR<Scalar>>& a,
                const Eigen::Ref<const MatrixR<Scalar>>& b, Eigen::Ref<MatrixR<Scalar>> out) {
   if constexpr (std::is_same_v<Scalar, float>) {
-    gemm(view(a), view(b), out.data(), out.outerStride());
+    gemm(as_view(a), as_view(b), out.data(), out.outerStride());
   } else {
     const double work = double(a.rows()) * double(a.cols()) * double(b.cols());
     for_each_row_block(a.rows(), work, [&](Eigen::Index begin, Eigen::Index count) {
@@ -59,7 +54,7 @@ template <typename Scalar>
 void matmul_atb(const Eigen::Ref<const MatrixR<Scalar>>& a,
                 const Eigen::Ref<const MatrixR<Scalar>>& b, Eigen::Ref<MatrixR<Scalar>> out) {
   if constexpr (std::is_same_v<Scalar, float>) {
-    gemm(view(a).transposed(), view(b), out.data(), out.outerStride());
+    gemm(as_view(a).transposed(), as_view(b), out.data(), out.outerStride());
   } else {
     const double work = double(a.rows()) * double(a.cols()) * double(b.cols());
     for_each_row_block(a.cols(), work, [&](Eigen::Index begin, Eigen::Index count) {

@@ -6,9 +6,15 @@
 // of rows whose size depends on the row count alone; EIGEN_DONT_PARALLELIZE keeps Eigen from
 // threading itself, since its own threads pick their blocking from the thread count.
 
+#include "core/gemm.h"
 #include "core/tensor.h"
 
 namespace initscope {
+
+/// A float matrix (or block of one) as core/gemm.h reads it.
+inline MatrixView as_view(const Eigen::Ref<const MatrixRM>& m) {
+  return {m.data(), m.rows(), m.cols(), m.outerStride(), 1};
+}
 
 /// out = a · bᵀ  (a: m×k, b: n×k, out: m×n) — the forward z = h·Wᵀ.
 template <typename Scalar>

@@ -35,10 +35,11 @@ float at(const MatrixView& v, std::int64_t i, std::int64_t j) {
   return v.data[i * v.row_stride + j * v.col_stride];
 }
 
-// gemm.h's sum for one entry: per block of kGemmKc, an accumulator from 0; the blocks added in order.
+// gemm.h's sum for one entry: per block of kGemmKc, an accumulator from 0; the blocks added in order
+// (to `start`, C's value before, for GemmUpdate::add).
 float reference_entry(const MatrixView& a, const MatrixView& b, std::int64_t i, std::int64_t j,
-                      bool fused) {
-  float c = 0.0f;
+                      bool fused, const float* start = nullptr) {
+  float c = start != nullptr ? *start : 0.0f;
   for (std::int64_t p0 = 0; p0 < a.cols; p0 += kGemmKc) {
     float acc = 0.0f;
     for (std::int64_t p = p0; p < std::min(a.cols, p0 + kGemmKc); ++p) {
@@ -49,7 +50,7 @@ float reference_entry(const MatrixView& a, const MatrixView& b, std::int64_t i, 
         acc = acc + product;
       }
     }
-    c = p0 == 0 ? acc : c + acc;
+    c = p0 == 0 && start == nullptr ? acc : c + acc;
   }
   return c;
 }
@@ -112,10 +113,12 @@ class TestGemm : public QObject {
     QTest::addColumn<qint64>("n");
     QTest::addColumn<qint64>("k");
     QTest::addColumn<int>("threads");
-    // Edges of every kernel's panels (4, 6, 14 rows; 16, 32 columns), a k over one and two blocks,
-    // a single entry, and a product big enough to be threaded (2^21 multiply-adds and up).
-    const Shape3 shapes[] = {{1, 1, 1},     {3, 5, 7},       {14, 32, 256}, {15, 33, 257},
-                             {29, 65, 600}, {100, 17, 1000}, {130, 140, 130}, {150, 130, 300}};
+    // Edges of every kernel's panels (4, 6, 14 rows; 16, 32 columns), a k of one whole block and of
+    // three blocks (the last short), a single entry, and products big enough to be threaded (2^21
+    // multiply-adds and up).
+    const Shape3 shapes[] = {{1, 1, 1},      {3, 5, 7},       {14, 32, 256},  {15, 33, 257},
+                             {29, 65, 600},  {100, 17, 1000}, {130, 140, 130}, {150, 130, 300},
+                             {17, 40, 1024}, {15, 33, 2100}};
     for (GemmKernel kernel : supported_kernels())
       for (int layout = 0; layout < 3; ++layout)
         for (const Shape3& s : shapes)
@@ -166,6 +169,28 @@ class TestGemm : public QObject {
       gemm(a, b, narrow.data(), n);
     }
     QVERIFY(std::memcmp(wide.data(), narrow.data(), wide.size() * sizeof(float)) == 0);
+  }
+
+  // GemmUpdate::add: C's own value, then each block's sum added in turn.
+  void add_to_c() {
+    const std::int64_t m = 29, n = 45, k = 1500;  // two blocks
+    const std::vector<float> av = random_values(m * k, 5), bv = random_values(k * n, 6);
+    const std::vector<float> start = random_values(m * n, 7);
+    const MatrixView a{av.data(), m, k, k, 1}, b{bv.data(), k, n, n, 1};
+    for (GemmKernel kernel : supported_kernels()) {
+      const KernelChoice choice(kernel);
+      std::vector<float> c = start;
+      gemm(a, b, c.data(), n, GemmUpdate::add);
+      std::int64_t wrong = 0;
+      for (std::int64_t i = 0; i < m; ++i)
+        for (std::int64_t j = 0; j < n; ++j) {
+          const std::size_t e = static_cast<std::size_t>(i * n + j);
+          const float want =
+              reference_entry(a, b, i, j, kernel != GemmKernel::generic, &start[e]);
+          wrong += std::memcmp(&want, &c[e], sizeof(float)) != 0;
+        }
+      QCOMPARE(wrong, 0);
+    }
   }
 
   void empty_inner_dimension_gives_zeros() {
