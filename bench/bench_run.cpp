@@ -165,7 +165,7 @@ void torch_reference(benchmark::State& state, const Config& c, bool at_best) {
                                 std::to_string(c.network.depth), "--width",
                                 std::to_string(c.network.width), "--batch",
                                 std::to_string(c.input.batch), "--dim", std::to_string(c.input.dim),
-                                "--out", result_file};
+                                "--repeats", "10", "--out", result_file};
   if (c.network.type == NetworkType::conv2d) {
     for (const std::string& a :
          {std::string("--conv"), std::string("--channels"), std::to_string(c.input.channels),
@@ -274,7 +274,8 @@ const bool registered = [] {
           ->Arg(t)
           ->UseManualTime()
           ->Unit(benchmark::kMillisecond)
-          ->Iterations(1);
+          ->Iterations(1)
+          ->Repetitions(3);
     for (const bool at_best : {true, false})
       benchmark::RegisterBenchmark(
           ((at_best ? "torch/big" : "torch-configured/big") + suffix).c_str(),
@@ -282,7 +283,8 @@ const bool registered = [] {
           ->Arg(t)
           ->UseManualTime()
           ->Unit(benchmark::kMillisecond)
-          ->Iterations(1);
+          ->Iterations(1)
+          ->Repetitions(3);
   }
   benchmark::RegisterBenchmark("torch/schemes/threads:1", torch_schemes)
       ->Arg(1)

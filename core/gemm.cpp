@@ -81,9 +81,10 @@ struct PackedRows {
   }
 };
 
-// Columns [j0, j0 + cols) of C for the rows of `packed`, over every block of k.
-void gemm_columns(const KernelShape& kernel, const PackedRows& packed, const MatrixView& b,
-                  float* c, std::int64_t ldc, std::int64_t j0, std::int64_t cols, bool add) {
+// Columns [j0, j0 + cols) of C for panels [first, last) of `packed`, over every block of k.
+void gemm_tile(const KernelShape& kernel, const PackedRows& packed, std::int64_t first,
+               std::int64_t last, const MatrixView& b, float* c, std::int64_t ldc,
+               std::int64_t j0, std::int64_t cols, bool add) {
   const int mr = kernel.mr, nr = kernel.nr;
   const std::int64_t k = b.rows;
   float* packed_b = scratch<0>(kGemmKc * round_up(cols, nr));
@@ -97,7 +98,7 @@ void gemm_columns(const KernelShape& kernel, const PackedRows& packed, const Mat
     for (std::int64_t jp = 0; jp < cols; jp += nr) {
       const float* pb = packed_b + jp * kc;
       const std::int64_t live_cols = std::min<std::int64_t>(nr, cols - jp);
-      for (std::int64_t r = 0; r < packed.panels; ++r) {
+      for (std::int64_t r = first; r < last; ++r) {
         const float* pa = packed.panel(block, r, kc, mr);
         const std::int64_t row = packed.first_row + r * mr;
         const std::int64_t live_rows = std::min<std::int64_t>(mr, packed.rows - r * mr);
@@ -170,6 +171,13 @@ void gemm(const MatrixView& a, const MatrixView& b, float* c, std::int64_t ldc,
   while (parallel && (n + tile_cols - 1) / tile_cols < 2 * max_threads() && tile_cols > nr)
     tile_cols = round_up(tile_cols / 2, nr);
   const std::int64_t tiles = (n + tile_cols - 1) / tile_cols;
+  // When the column tiles are still too few (a narrow C: a conv layer's 64 channels), the rows are
+  // cut into groups of panels too, each group packing its own copy of B's tile.
+  auto groups_for = [&](std::int64_t panels) {
+    std::int64_t groups = 1;
+    while (parallel && tiles * groups < 2 * max_threads() && panels / (2 * groups) >= 4) groups *= 2;
+    return groups;
+  };
 
   for (std::int64_t i0 = 0; i0 < m; i0 += chunk_rows) {
     const std::int64_t rows = std::min(chunk_rows, m - i0);
@@ -188,11 +196,14 @@ void gemm(const MatrixView& a, const MatrixView& b, float* c, std::int64_t ldc,
         },
         parallel);
     const PackedRows packed{packed_a, i0, rows, panels};
+    const std::int64_t groups = groups_for(panels);
     parallel_for(
-        tiles,
-        [&](std::int64_t t) {
+        tiles * groups,
+        [&](std::int64_t task) {
+          const std::int64_t t = task / groups, g = task % groups;
           const std::int64_t j0 = t * tile_cols;
-          gemm_columns(kernel, packed, b, c, ldc, j0, std::min(tile_cols, n - j0), add);
+          gemm_tile(kernel, packed, panels * g / groups, panels * (g + 1) / groups, b, c, ldc, j0,
+                    std::min(tile_cols, n - j0), add);
         },
         parallel);
   }

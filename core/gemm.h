@@ -4,10 +4,13 @@
 // "Anatomy of high-performance matrix multiplication", 2008; the BLIS loop order), with the kernel
 // chosen at run time from the CPU's features rather than from the compiler's -march.
 //
-// Why not a library: Eigen's GEMM reaches about three quarters of this machine's best; OpenBLAS is
-// steered by environment variables that this machine sets to slow kernels, and threads itself;
-// neither guarantees the same bits for any thread count. bench/bench_gemm.cpp measures them side by
-// side (README, Performance).
+// Why not a library (bench/bench_gemm.cpp, `make bench-gemm`, measures them on these shapes): Eigen
+// reaches about two thirds of this kernel's speed; OpenBLAS is steered by environment variables,
+// which this machine sets to its AVX2 kernels (then 55% of this speed); BLIS 0.9 does not know
+// this CPU and falls back to reference code; oneDNN's sgemm is level with this one (a few percent
+// ahead on two of the three products, behind on the third) but picks its code and its sums by the
+// ISA its JIT finds and threads itself. None promises the same bits for any thread count and
+// vector width, as this one does, nor lets the engine fuse its own work into the products.
 //
 // Determinism: every entry of C is the sum over k of a(i, p)·b(p, j) in the order p = 0, 1, ...,
 // fused multiply-adds into an accumulator that starts at 0, one accumulator per block of kGemmKc
