@@ -37,8 +37,8 @@ Config default_experiment() {
 
 // The GEMMs of a forward and backward pass of the MLP, and nothing else: per layer z = h·Wᵀ,
 // ∂W = (∂z)ᵀ·h and ∂h = ∂z·W through core/matmul.h, the products run() makes, on the same threads,
-// with no statistics, sampling or activation around them. bench/bench_gemm.cpp shows that no other
-// GEMM on this machine is faster on these shapes, so this is the roofline run() is measured against.
+// with no statistics, sampling or activation around them: the roofline run() is measured against.
+// bench/bench_gemm.cpp puts this GEMM level with the fastest libraries on these shapes.
 void gemm_roofline(benchmark::State& state, const Config& c) {
   const int threads = static_cast<int>(state.range(0));
   const ThreadLimit scope(threads);

@@ -24,11 +24,12 @@ void keep_freed_memory_for_reuse() {
 void prefer_huge_pages(std::size_t bytes) {
 #if defined(__GLIBC__) && defined(__linux__)
   constexpr std::uintptr_t kHuge = std::uintptr_t(2) << 20;
+  const int reserve = static_cast<int>(std::min<std::size_t>(bytes + kHuge, 1u << 30));
   keep_freed_memory_for_reuse();
-  mallopt(M_TRIM_THRESHOLD, static_cast<int>(std::min<std::size_t>(bytes + kHuge, 1u << 30)));
+  mallopt(M_TRIM_THRESHOLD, reserve);
   // Grow the heap once by the whole estimate (glibc pads the next extension by M_TOP_PAD), then
   // advise the range: the pages are not touched, so nothing is committed until the run uses it.
-  mallopt(M_TOP_PAD, static_cast<int>(std::min<std::size_t>(bytes + kHuge, 1u << 30)));
+  mallopt(M_TOP_PAD, reserve);
   void* probe = std::malloc(1 << 20);  // more than a new process's heap has free: it grows
   if (probe == nullptr) return;
   const auto begin = (reinterpret_cast<std::uintptr_t>(probe) + kHuge - 1) & ~(kHuge - 1);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 #include "core/gemm_kernels.h"
 #include "core/parallel.h"
@@ -68,8 +69,13 @@ float* scratch(std::size_t floats) {
   return buffer.get();
 }
 
-// A chunk of a's rows packed for every block of k: block pc's panel r at
-// out[pc_index·panels·mr·kGemmKc + r·mr·kc].
+// Where panel r of block `block` (kc values of p) of a chunk of `panels` packed panels of A starts.
+std::int64_t panel_offset(std::int64_t panels, std::int64_t block, std::int64_t r, std::int64_t kc,
+                          int mr) {
+  return block * panels * mr * kGemmKc + r * mr * kc;
+}
+
+// A chunk of a's rows packed for every block of k.
 struct PackedRows {
   const float* data;
   std::int64_t first_row;
@@ -77,7 +83,7 @@ struct PackedRows {
   std::int64_t panels;
 
   const float* panel(std::int64_t block, std::int64_t r, std::int64_t kc, int mr) const {
-    return data + block * panels * mr * kGemmKc + r * mr * kc;
+    return data + panel_offset(panels, block, r, kc, mr);
   }
 };
 
@@ -171,13 +177,6 @@ void gemm(const MatrixView& a, const MatrixView& b, float* c, std::int64_t ldc,
   while (parallel && (n + tile_cols - 1) / tile_cols < 2 * max_threads() && tile_cols > nr)
     tile_cols = round_up(tile_cols / 2, nr);
   const std::int64_t tiles = (n + tile_cols - 1) / tile_cols;
-  // When the column tiles are still too few (a narrow C: a conv layer's 64 channels), the rows are
-  // cut into groups of panels too, each group packing its own copy of B's tile.
-  auto groups_for = [&](std::int64_t panels) {
-    std::int64_t groups = 1;
-    while (parallel && tiles * groups < 2 * max_threads() && panels / (2 * groups) >= 4) groups *= 2;
-    return groups;
-  };
 
   for (std::int64_t i0 = 0; i0 < m; i0 += chunk_rows) {
     const std::int64_t rows = std::min(chunk_rows, m - i0);
@@ -191,12 +190,15 @@ void gemm(const MatrixView& a, const MatrixView& b, float* c, std::int64_t ldc,
             const std::int64_t row = i0 + r * mr;
             kernel.pack_a(a.data + row * a.row_stride + p0 * a.col_stride, a.row_stride,
                           a.col_stride, std::min<std::int64_t>(mr, m - row), kc,
-                          packed_a + block * panels * mr * kGemmKc + r * mr * kc);
+                          packed_a + panel_offset(panels, block, r, kc, mr));
           }
         },
         parallel);
     const PackedRows packed{packed_a, i0, rows, panels};
-    const std::int64_t groups = groups_for(panels);
+    // When the column tiles are still too few (a narrow C: a conv layer's 64 channels), the rows
+    // are cut into groups of panels too, each group packing its own copy of B's tile.
+    std::int64_t groups = 1;
+    while (parallel && tiles * groups < 2 * max_threads() && panels / (2 * groups) >= 4) groups *= 2;
     parallel_for(
         tiles * groups,
         [&](std::int64_t task) {
