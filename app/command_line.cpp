@@ -3,10 +3,9 @@
 #include <array>
 #include <string_view>
 
-#include "app/export_command.h"
 #include "app/gain_command.h"
-#include "app/gui_command.h"
 #include "app/run_command.h"
+#include "app/window_commands.h"
 #include "core/names.h"
 
 namespace initscope::app {

@@ -6,6 +6,7 @@
 #include "app/arguments.h"
 #include "app/command_line.h"
 #include "app/qt_app.h"
+#include "app/window_commands.h"
 #include "core/config_io.h"
 #include "core/error.h"
 #include "core/run.h"

@@ -9,10 +9,6 @@
 
 namespace initscope::app {
 
-/// `initscope export CONFIG --out DIR [--format png,svg,pdf,csv] [--size WxH]
-/// [--theme light|dark|slides]`: renders the plots headless.
-int export_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-
 /// Runs the config and exports its plots into dir on the offscreen platform; reports what it
 /// wrote on `out`, a problem on `err` (prefixed with `prefix`), and returns the exit code.
 /// `notes` (the config's warnings, ...) go to `err` once the run has passed its checks, so that a

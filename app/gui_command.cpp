@@ -1,4 +1,4 @@
-#include "app/gui_command.h"
+#include "app/window_commands.h"
 
 #include "app/arguments.h"
 #include "app/command_line.h"

@@ -5,18 +5,16 @@
 #include <filesystem>
 #include <optional>
 
-#include <QString>
-
 #include "app/arguments.h"
 #include "app/command_line.h"
 #include "core/allocator.h"
+#include "core/atomic_file.h"
 #include "core/config_io.h"
 #include "core/error.h"
 #include "core/format.h"
 #include "core/parallel.h"
 #include "core/report.h"
 #include "core/run.h"
-#include "ui/atomic_write.h"
 
 namespace initscope::app {
 namespace {
@@ -120,9 +118,8 @@ std::string write_outputs(const std::string& dir, const Result& result) {
                                                        {"stats.json", stats_json(result)}};
   for (const auto& [name, text] : files) {
     const std::string path = (std::filesystem::path(dir) / name).string();
-    const QString failure = ui::write_file_atomically(
-        QString::fromStdString(path), QByteArray(text.data(), static_cast<qsizetype>(text.size())));
-    if (!failure.isEmpty()) return failure.toStdString();
+    std::string failure = write_file_atomically(path, text);
+    if (!failure.empty()) return failure;
   }
   return {};
 }

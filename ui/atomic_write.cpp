@@ -1,24 +1,21 @@
 #include "ui/atomic_write.h"
 
-#include <QSaveFile>
+#include <QFile>
+
+#include "core/atomic_file.h"
 
 namespace initscope::ui {
 
 QString write_file_atomically(const QString& path, const QByteArray& data) {
-  QSaveFile file(path);
-  // Unbuffered, so that a failed write (a full disk) shows in write() itself. Buffered, a small
-  // file fails only in the flush inside commit(), and Qt 6.4's commit() then renames the truncated
-  // temporary over the target and returns true (seen in tst_atomic_write).
-  if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
-    return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-  }
-  if (file.write(data) != data.size()) {
-    const QString reason = file.errorString();
-    file.cancelWriting();
-    return QStringLiteral("cannot write %1: %2").arg(path, reason);
-  }
-  if (!file.commit()) return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-  return {};
+  const QByteArray local = QFile::encodeName(path);
+  const std::string failure = initscope::write_file_atomically(
+      std::string(local.constData(), static_cast<std::size_t>(local.size())),
+      std::string_view(data.constData(), static_cast<std::size_t>(data.size())));
+  // The reason names the path in the file system's encoding; say it as the user typed it.
+  if (failure.empty()) return {};
+  const std::string prefix = "cannot write " + std::string(local.constData()) + ": ";
+  return QStringLiteral("cannot write %1: %2")
+      .arg(path, QString::fromLocal8Bit(failure.substr(prefix.size())));
 }
 
 }  // namespace initscope::ui

@@ -1,5 +1,6 @@
-// Every file InitScope writes goes through write_file_atomically (QSaveFile): a failed write gives
-// a clear error and leaves the file that was there byte for byte, with no temporary left behind.
+// Every file the window writes goes through write_file_atomically (core/atomic_file.h): a failed
+// write gives a clear error and leaves the file that was there byte for byte, with no temporary
+// left behind.
 // A full disk is simulated with RLIMIT_FSIZE (writes past the limit fail with EFBIG), which works
 // for root too; so does a folder that cannot exist because its parent is a regular file. A
 // read-only folder stops only a user without CAP_DAC_OVERRIDE, so that case is skipped as root.
