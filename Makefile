@@ -135,8 +135,9 @@ FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -fno-omit-frame-pointer $(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link \
                  -I. -I/usr/include/eigen3 -DEIGEN_DONT_PARALLELIZE -pthread -MMD -MP
 # Every core source but those of the reports and the window's extras, which the target never calls.
-FUZZ_CORE_SRCS := $(filter-out core/allocator.cpp core/atomic_file.cpp core/compare.cpp core/inspector.cpp core/report.cpp,\
-                    $(wildcard core/*.cpp))
+FUZZ_CORE_SRCS := $(filter-out core/compute/allocator.cpp core/io/atomic_file.cpp core/compare.cpp \
+                    core/init/inspector.cpp core/io/report.cpp,\
+                    $(wildcard core/*.cpp core/*/*.cpp))
 FUZZ_CORE_OBJS := $(patsubst core/%.cpp,$(FUZZ_DIR)/obj/core/%.o,$(FUZZ_CORE_SRCS))
 FUZZ_SEED_FILES := $(wildcard resources/examples/*.json resources/lessons/*.json)
 

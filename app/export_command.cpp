@@ -7,7 +7,7 @@
 #include "app/command_line.h"
 #include "app/qt_app.h"
 #include "app/window_commands.h"
-#include "core/config_io.h"
+#include "core/io/config_io.h"
 #include "core/error.h"
 #include "core/run.h"
 

@@ -5,9 +5,9 @@
 
 #include "app/arguments.h"
 #include "app/command_line.h"
-#include "core/format.h"
-#include "core/gain.h"
-#include "core/quadrature.h"
+#include "core/io/format.h"
+#include "core/init/gain.h"
+#include "core/theory/quadrature.h"
 
 namespace initscope::app {
 namespace {

@@ -4,8 +4,8 @@
 #include "app/command_line.h"
 #include "app/export_command.h"
 #include "app/qt_app.h"
-#include "core/allocator.h"
-#include "core/config_io.h"
+#include "core/compute/allocator.h"
+#include "core/io/config_io.h"
 #include "core/error.h"
 #include "ui/main_window.h"
 

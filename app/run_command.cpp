@@ -7,13 +7,13 @@
 
 #include "app/arguments.h"
 #include "app/command_line.h"
-#include "core/allocator.h"
-#include "core/atomic_file.h"
-#include "core/config_io.h"
+#include "core/compute/allocator.h"
+#include "core/io/atomic_file.h"
+#include "core/io/config_io.h"
 #include "core/error.h"
-#include "core/format.h"
-#include "core/parallel.h"
-#include "core/report.h"
+#include "core/io/format.h"
+#include "core/compute/parallel.h"
+#include "core/io/report.h"
 #include "core/run.h"
 
 namespace initscope::app {

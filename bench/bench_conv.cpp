@@ -7,17 +7,17 @@
 
 #include "bench/run_loops.h"
 #include "bench/targets.h"
-#include "core/matmul.h"
-#include "core/parallel.h"
+#include "core/compute/matmul.h"
+#include "core/compute/parallel.h"
 #include "core/run.h"
-#include "core/tensor.h"
+#include "core/compute/tensor.h"
 
 namespace initscope::bench {
 namespace {
 
 // The GEMMs of a conv stack's forward and backward pass as im2col sees them, and nothing else
 // (no im2col copies, sampling, norms or statistics): per layer z = cols·Wᵀ, ∂W = (∂z)ᵀ·cols and
-// ∂cols = ∂z·W, with cols of N·H·W rows and in·k² columns, core/matmul.h's products. On T threads
+// ∂cols = ∂z·W, with cols of N·H·W rows and in·k² columns, core/compute/matmul.h's products. On T threads
 // each product's output rows are split into T equal parts, and the N·H·W-row products go in blocks
 // of kBlockRows rows (as tall as the run's own blocks): one product over all 32768 rows streams its
 // 75 MB operands from memory and is slower than the run itself, which would make a poor roofline.

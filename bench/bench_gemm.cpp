@@ -1,4 +1,4 @@
-// The GEMM candidates side by side (README, Performance; core/gemm.h says why the engine has its
+// The GEMM candidates side by side (README, Performance; core/compute/gemm.h says why the engine has its
 // own): core's gemm() with each of its kernels, Eigen, OpenBLAS, BLIS and oneDNN, on the three
 // products of one layer of the heavy experiment (batch 512, width 1024, input 1024).
 //
@@ -17,10 +17,10 @@
 #include <string>
 
 #include "bench/run_loops.h"
-#include "core/gemm.h"
-#include "core/matmul.h"
-#include "core/parallel.h"
-#include "core/tensor.h"
+#include "core/compute/gemm.h"
+#include "core/compute/matmul.h"
+#include "core/compute/parallel.h"
+#include "core/compute/tensor.h"
 
 namespace initscope::bench {
 namespace {

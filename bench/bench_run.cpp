@@ -19,11 +19,11 @@
 
 #include "bench/run_loops.h"
 #include "bench/targets.h"
-#include "core/config_io.h"
-#include "core/matmul.h"
-#include "core/parallel.h"
+#include "core/io/config_io.h"
+#include "core/compute/matmul.h"
+#include "core/compute/parallel.h"
 #include "core/run.h"
-#include "core/tensor.h"
+#include "core/compute/tensor.h"
 
 extern char** environ;  // handed to the programs the benchmark starts
 
@@ -36,7 +36,7 @@ Config default_experiment() {
 }
 
 // The GEMMs of a forward and backward pass of the MLP, and nothing else: per layer z = h·Wᵀ,
-// ∂W = (∂z)ᵀ·h and ∂h = ∂z·W through core/matmul.h, the products run() makes, on the same threads,
+// ∂W = (∂z)ᵀ·h and ∂h = ∂z·W through core/compute/matmul.h, the products run() makes, on the same threads,
 // with no statistics, sampling or activation around them: the roofline run() is measured against.
 // bench/bench_gemm.cpp puts this GEMM level with the fastest libraries on these shapes.
 void gemm_roofline(benchmark::State& state, const Config& c) {

@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include "core/parallel.h"
-#include "core/sampling.h"
-#include "core/schemes.h"
+#include "core/compute/parallel.h"
+#include "core/init/sampling.h"
+#include "core/init/schemes.h"
 
 namespace initscope::bench {
 namespace {

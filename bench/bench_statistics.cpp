@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "core/parallel.h"
-#include "core/sampling.h"
-#include "core/summary.h"
+#include "core/compute/parallel.h"
+#include "core/init/sampling.h"
+#include "core/stats/summary.h"
 
 namespace initscope::bench {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "core/jacobian.h"
-#include "core/phase.h"
+#include "core/theory/jacobian.h"
+#include "core/theory/phase.h"
 
 namespace initscope::bench {
 namespace {

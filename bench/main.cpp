@@ -8,7 +8,7 @@
 #include <cstdlib>
 
 #include "bench/targets.h"
-#include "core/allocator.h"
+#include "core/compute/allocator.h"
 #include "ui/application.h"
 
 int main(int argc, char** argv) {

@@ -7,9 +7,9 @@
 
 #include <cstdint>
 
-#include "core/parallel.h"
+#include "core/compute/parallel.h"
 #include "core/run.h"
-#include "core/tensor.h"
+#include "core/compute/tensor.h"
 
 namespace initscope::bench {
 

@@ -8,7 +8,7 @@
 
 #include "core/names.h"
 #include "core/run.h"
-#include "core/schemes.h"
+#include "core/init/schemes.h"
 
 namespace initscope::bench {
 namespace {

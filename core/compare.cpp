@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <utility>
 
-#include "core/config_io.h"
-#include "core/format.h"
-#include "core/json.h"
+#include "core/io/config_io.h"
+#include "core/io/format.h"
+#include "core/io/json.h"
 #include "core/run.h"
 
 namespace initscope {

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "core/activation.h"
-#include "core/loss.h"
+#include "core/nn/activation.h"
+#include "core/nn/loss.h"
 #include "core/names.h"
-#include "core/norm.h"
-#include "core/schemes.h"
+#include "core/nn/norm.h"
+#include "core/init/schemes.h"
 
 namespace initscope {
 

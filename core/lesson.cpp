@@ -5,9 +5,9 @@
 #include <string_view>
 #include <utility>
 
-#include "core/config_io.h"
+#include "core/io/config_io.h"
 #include "core/error.h"
-#include "core/json.h"
+#include "core/io/json.h"
 
 namespace initscope {
 namespace {

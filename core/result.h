@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "core/config.h"
-#include "core/law.h"
-#include "core/mean_field.h"
-#include "core/summary.h"
+#include "core/init/law.h"
+#include "core/theory/mean_field.h"
+#include "core/stats/summary.h"
 
 namespace initscope {
 
@@ -52,7 +52,7 @@ struct Result {
   std::vector<LayerHistograms> histograms;
   /// LSUV: for each layer, Var(z_l) before each rescaling round and after the last.
   std::vector<std::vector<double>> lsuv_variances;
-  /// The mean-field prediction of preact_var and grad_act_var (core/mean_field.h), or
+  /// The mean-field prediction of preact_var and grad_act_var (core/theory/mean_field.h), or
   /// applies = false and the reason it does not apply. Its backward starts from the measured
   /// ∂L/∂h_depth. Empty (applies = false, no reason) when cancelled.
   MeanFieldPrediction theory;

@@ -4,13 +4,13 @@
 #include <cmath>
 #include <limits>
 
-#include "core/config_io.h"
+#include "core/io/config_io.h"
 #include "core/error.h"
-#include "core/format.h"
-#include "core/gain.h"
-#include "core/mean_field.h"
-#include "core/parallel.h"
-#include "core/sampling.h"
+#include "core/io/format.h"
+#include "core/init/gain.h"
+#include "core/theory/mean_field.h"
+#include "core/compute/parallel.h"
+#include "core/init/sampling.h"
 
 namespace initscope {
 namespace {
@@ -50,7 +50,7 @@ ConvGeometry geometry_of(const Config& config) {
 }
 
 // A batch × features matrix of values drawn from `fill`, or for conv2d batch images drawn in
-// torch's NCHW order and laid out as (N·H·W) × channels (core/conv.h).
+// torch's NCHW order and laid out as (N·H·W) × channels (core/nn/conv.h).
 template <typename Fill>
 MatrixRM draw_activation(const Config& config, std::int64_t channels, Fill fill) {
   const std::int64_t batch = config.input.batch;
@@ -275,7 +275,7 @@ std::string format_bytes(double bytes) {
 
 MemoryEstimate estimate_memory(const Config& config) {
   // In doubles: a refused size may not fit in 64 bits. A conv2d stack's activations have
-  // batch·H·W rows (core/conv.h) and its weights in·k² columns.
+  // batch·H·W rows (core/nn/conv.h) and its weights in·k² columns.
   const double rows =
       static_cast<double>(config.input.batch) * static_cast<double>(positions_of(config));
   const double dim = static_cast<double>(inputs_of(config, 1));

@@ -11,7 +11,7 @@
 
 #include "core/config.h"
 #include "core/result.h"
-#include "core/stack.h"
+#include "core/nn/stack.h"
 
 namespace initscope {
 

@@ -19,7 +19,7 @@
 #include <QSlider>
 #include <QSpinBox>
 
-#include "core/config_io.h"
+#include "core/io/config_io.h"
 #include "core/run.h"
 #include "ui/control_panel_impl.h"
 #include "ui/control_panel_schemes.h"

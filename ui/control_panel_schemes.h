@@ -5,7 +5,7 @@
 
 #include <QString>
 
-#include "core/schemes.h"
+#include "core/init/schemes.h"
 
 namespace initscope::ui {
 

@@ -12,8 +12,8 @@
 #include <QPdfWriter>
 #include <QSvgGenerator>
 
-#include "core/report.h"
-#include "core/seed_bands.h"
+#include "core/io/report.h"
+#include "core/stats/seed_bands.h"
 #include "ui/atomic_write.h"
 
 namespace initscope::ui {

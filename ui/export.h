@@ -46,7 +46,7 @@ struct ExportOptions {
   QSize size{1000, 750};  // of each plot in pixels (points for PDF); the figure is twice each way
   ThemeName theme = ThemeName::light;
   PlotView view;
-  /// Seed bands of the result's experiment (core/seed_bands.h), or none. Not owned: the caller
+  /// Seed bands of the result's experiment (core/stats/seed_bands.h), or none. Not owned: the caller
   /// keeps them alive until export_result returns. The images draw them as the window does, and
   /// csv adds bands.csv.
   const SeedBands* bands = nullptr;

@@ -16,7 +16,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-#include "core/format.h"
+#include "core/io/format.h"
 
 namespace initscope::ui {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <QWidget>
 
-#include "core/inspector.h"
+#include "core/init/inspector.h"
 
 namespace initscope::ui {
 

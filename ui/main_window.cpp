@@ -24,9 +24,9 @@
 #include <QStatusBar>
 
 #include "core/compare.h"
-#include "core/config_io.h"
+#include "core/io/config_io.h"
 #include "core/error.h"
-#include "core/format.h"
+#include "core/io/format.h"
 #include "core/run.h"
 #include "ui/application.h"
 #include "ui/atomic_write.h"

@@ -10,7 +10,7 @@
 #include <QTimer>
 
 #include "core/config.h"
-#include "core/seed_bands.h"
+#include "core/stats/seed_bands.h"
 #include "ui/job_runner.h"
 #include "ui/lesson_panel.h"
 #include "ui/plots.h"

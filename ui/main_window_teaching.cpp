@@ -12,7 +12,7 @@
 #include <QToolButton>
 
 #include "core/error.h"
-#include "core/inspector.h"
+#include "core/init/inspector.h"
 #include "ui/control_panel.h"
 #include "ui/inspector_panel.h"
 #include "ui/main_window.h"

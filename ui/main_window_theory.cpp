@@ -15,8 +15,8 @@
 #include <QSpinBox>
 #include <QStatusBar>
 
-#include "core/phase.h"
-#include "core/seed_bands.h"
+#include "core/theory/phase.h"
+#include "core/stats/seed_bands.h"
 #include "ui/control_panel.h"
 #include "ui/main_window.h"
 #include "ui/plot_card.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-// The order-to-chaos phase diagram (core/phase.h) as a panel: a heatmap of ln χ₁ over (σ_w², σ_b²)
+// The order-to-chaos phase diagram (core/theory/phase.h) as a panel: a heatmap of ln χ₁ over (σ_w², σ_b²)
 // with the edge of chaos χ₁ = 1 drawn on it, the ordered and chaotic regions labelled, the current
 // setting marked, and the depth scale ξ read out for that setting or for the point under the
 // cursor. A click picks a point; the window turns it into a gain and a bias (core's
@@ -16,8 +16,8 @@
 #include <optional>
 #include <vector>
 
-#include "core/activation.h"
-#include "core/phase.h"
+#include "core/nn/activation.h"
+#include "core/theory/phase.h"
 #include "ui/theme.h"
 
 class QCustomPlot;

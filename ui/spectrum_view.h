@@ -1,6 +1,6 @@
 #pragma once
 
-// The input–output Jacobian's singular values (core/jacobian.h) as a histogram on a log10 σ axis,
+// The input–output Jacobian's singular values (core/theory/jacobian.h) as a histogram on a log10 σ axis,
 // with the two references a reader measures them against: σ = 1 (an isometry: a small change of
 // the input keeps its size) and √mean σ² (the network's average gain on a random direction), and a
 // readout of the spread that says how far from dynamical isometry the network is.
@@ -16,7 +16,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/jacobian.h"
+#include "core/theory/jacobian.h"
 #include "ui/theme.h"
 
 class QCustomPlot;

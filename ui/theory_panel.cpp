@@ -6,7 +6,7 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
-#include "core/jacobian.h"
+#include "core/theory/jacobian.h"
 #include "core/names.h"
 #include "ui/lsuv_view.h"
 #include "ui/phase_view.h"

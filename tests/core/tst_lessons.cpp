@@ -16,15 +16,15 @@
 #include <string>
 #include <vector>
 
-#include "core/config_io.h"
+#include "core/io/config_io.h"
 #include "core/error.h"
 #include "core/lesson.h"
-#include "core/rng.h"
+#include "core/init/rng.h"
 #include "core/run.h"
-#include "core/sampling.h"
-#include "core/schemes.h"
-#include "core/stack.h"
-#include "core/tensor.h"
+#include "core/init/sampling.h"
+#include "core/init/schemes.h"
+#include "core/nn/stack.h"
+#include "core/compute/tensor.h"
 
 using namespace initscope;
 

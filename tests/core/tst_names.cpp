@@ -1,10 +1,10 @@
 // The name tables and the messages for unknown names.
 #include <QtTest>
 
-#include "core/activation.h"
+#include "core/nn/activation.h"
 #include "core/error.h"
-#include "core/gain.h"
-#include "core/schemes.h"
+#include "core/init/gain.h"
+#include "core/init/schemes.h"
 
 using namespace initscope;
 

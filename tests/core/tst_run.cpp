@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "core/report.h"
+#include "core/io/report.h"
 #include "core/run.h"
 
 using namespace initscope;

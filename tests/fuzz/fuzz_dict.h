@@ -10,16 +10,16 @@
 #include <string_view>
 #include <vector>
 
-#include "core/activation.h"
+#include "core/nn/activation.h"
 #include "core/config.h"
-#include "core/config_io.h"
-#include "core/fans.h"
-#include "core/gain.h"
-#include "core/json.h"
-#include "core/loss.h"
+#include "core/io/config_io.h"
+#include "core/init/fans.h"
+#include "core/init/gain.h"
+#include "core/io/json.h"
+#include "core/nn/loss.h"
 #include "core/names.h"
-#include "core/norm.h"
-#include "core/schemes.h"
+#include "core/nn/norm.h"
+#include "core/init/schemes.h"
 
 namespace initscope::fuzz {
 

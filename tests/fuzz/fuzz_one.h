@@ -17,9 +17,9 @@
 #include <string_view>
 
 #include "core/config.h"
-#include "core/config_io.h"
+#include "core/io/config_io.h"
 #include "core/error.h"
-#include "core/json.h"
+#include "core/io/json.h"
 #include "core/run.h"
 
 namespace initscope::fuzz {

@@ -13,9 +13,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/config_io.h"
+#include "core/io/config_io.h"
 #include "core/error.h"
-#include "core/json.h"
+#include "core/io/json.h"
 #include "core/lesson.h"
 #include "tests/fuzz/fuzz_dict.h"
 

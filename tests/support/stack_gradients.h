@@ -10,8 +10,8 @@
 #include <cmath>
 #include <vector>
 
-#include "core/loss.h"
-#include "core/stack.h"
+#include "core/nn/loss.h"
+#include "core/nn/stack.h"
 
 namespace initscope::test {
 

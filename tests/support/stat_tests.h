@@ -3,7 +3,7 @@
 // Statistical checks shared by the sampling and scheme tests: the one-sample Kolmogorov–Smirnov
 // test, sample moments with their standard errors, and the exact CDFs and moments of the laws the
 // initializers draw from. The references are written from the textbook formulas with std::erfc
-// and std::exp only, so that they stay independent of the code under test (core/sampling.h has
+// and std::exp only, so that they stay independent of the code under test (core/init/sampling.h has
 // its own normal_cdf; it must not be used here).
 
 #include <algorithm>

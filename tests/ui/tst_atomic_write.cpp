@@ -1,4 +1,4 @@
-// Every file the window writes goes through write_file_atomically (core/atomic_file.h): a failed
+// Every file the window writes goes through write_file_atomically (core/io/atomic_file.h): a failed
 // write gives a clear error and leaves the file that was there byte for byte, with no temporary
 // left behind.
 // A full disk is simulated with RLIMIT_FSIZE (writes past the limit fail with EFBIG), which works
@@ -20,7 +20,7 @@
 #include <QTimer>
 #include <QtTest>
 
-#include "core/config_io.h"
+#include "core/io/config_io.h"
 #include "core/run.h"
 #include "ui/atomic_write.h"
 #include "ui/control_panel.h"

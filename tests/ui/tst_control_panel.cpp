@@ -14,7 +14,7 @@
 #include <QStandardItemModel>
 #include <QtTest>
 
-#include "core/config_io.h"
+#include "core/io/config_io.h"
 #include "core/run.h"
 #include "ui/control_panel.h"
 #include "ui/control_panel_widgets.h"

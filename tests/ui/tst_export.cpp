@@ -6,9 +6,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "core/report.h"
+#include "core/io/report.h"
 #include "core/run.h"
-#include "core/seed_bands.h"
+#include "core/stats/seed_bands.h"
 #include "ui/export.h"
 
 using namespace initscope;

@@ -7,7 +7,7 @@
 #include <QTextEdit>
 #include <QtTest>
 
-#include "core/inspector.h"
+#include "core/init/inspector.h"
 #include "ui/inspector_panel.h"
 
 using initscope::Activation;

@@ -10,7 +10,7 @@
 #include <cmath>
 #include <memory>
 
-#include "core/phase.h"
+#include "core/theory/phase.h"
 #include "ui/phase_view.h"
 #include "ui/theme.h"
 

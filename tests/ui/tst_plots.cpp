@@ -7,8 +7,8 @@
 #include <numbers>
 
 #include "core/run.h"
-#include "core/schemes.h"
-#include "core/seed_bands.h"
+#include "core/init/schemes.h"
+#include "core/stats/seed_bands.h"
 #include "ui/plots.h"
 #include "ui/plots/common.h"
 #include "ui/theme.h"

@@ -6,7 +6,7 @@
 #include <QSignalSpy>
 #include <QtTest>
 
-#include "core/report.h"
+#include "core/io/report.h"
 #include "core/run.h"
 #include "ui/run_controller.h"
 

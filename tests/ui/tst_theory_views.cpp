@@ -14,7 +14,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "core/jacobian.h"
+#include "core/theory/jacobian.h"
 #include "core/run.h"
 #include "ui/lsuv_view.h"
 #include "ui/plots/common.h"

@@ -13,10 +13,10 @@
 #include <QStandardPaths>
 #include <QtTest>
 
-#include "core/jacobian.h"
-#include "core/phase.h"
+#include "core/theory/jacobian.h"
+#include "core/theory/phase.h"
 #include "core/run.h"
-#include "core/seed_bands.h"
+#include "core/stats/seed_bands.h"
 #include "ui/control_panel.h"
 #include "ui/lsuv_view.h"
 #include "ui/main_window.h"

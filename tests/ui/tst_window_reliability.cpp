@@ -17,7 +17,7 @@
 #include <QStandardPaths>
 #include <QtTest>
 
-#include "core/config_io.h"
+#include "core/io/config_io.h"
 #include "core/run.h"
 #include "ui/control_panel.h"
 #include "ui/main_window.h"

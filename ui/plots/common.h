@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "core/seed_bands.h"
+#include "core/stats/seed_bands.h"
 #include "ui/plots.h"
 #include "ui/theme.h"
 

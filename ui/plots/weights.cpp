@@ -5,8 +5,8 @@
 #include <numbers>
 
 #include "core/error.h"
-#include "core/fans.h"
-#include "core/schemes.h"
+#include "core/init/fans.h"
+#include "core/init/schemes.h"
 #include "ui/plots/common.h"
 
 namespace initscope::ui::detail {
