@@ -250,7 +250,7 @@ class TestPhaseView : public QObject {
     QTest::addRow("tanh ordered") << Activation::tanh << 0.5 << 0.0 << "0.500"
                                   << "1.443"
                                   << "ordered";
-    // tanh at 1.5, 0.05: χ₁ = 0.938636…, ξ = 15.790994… (mpmath, tests/core/tst_phase.cpp).
+    // tanh at 1.5, 0.05: χ₁ = 0.938636…, ξ = 15.790994… (mpmath, tests/core/theory/tst_phase.cpp).
     QTest::addRow("tanh near edge") << Activation::tanh << 1.5 << 0.05 << "0.939"
                                     << "15.79"
                                     << "ordered";
