@@ -131,7 +131,8 @@ Layer<float> sample_layer(const Config& config, const InitResolution& init, std:
   Tensor weight = Tensor::for_overwrite(shape);
   Generator weight_gen = generator(config, StreamKind::weight, l);
   sample(law_of(init.scheme, init.args, shape), weight, weight_gen);
-  Layer<float> layer{std::move(weight.matrix()), {}};
+  Layer<float> layer;
+  layer.weight = std::move(weight.matrix());
   if (config.network.bias) {
     layer.bias.resize(config.network.width);
     const BiasInit& bias = config.network.bias_init;
@@ -474,9 +475,10 @@ Result run(const Config& config, const RunOptions& options, const Progress& prog
   std::optional<TopGradient> measured_top;
   const bool finished = stack.backward(
       std::move(loss.gradient),
-      [&](int l, const MatrixRM& grad_h, const MatrixRM* grad_z, const MatrixRM* grad_w) {
-        const Summary g = fill_backward_stats(grad_h, grad_z, grad_w, bins, result.layers[l],
-                                              result.histograms[l]);
+      [&](const LayerGradients<float>& grads) {
+        const int l = grads.layer;
+        const Summary g = fill_backward_stats(grads.grad_h, grads.grad_z, grads.grad_w, bins,
+                                              result.layers[l], result.histograms[l]);
         if (l == depth && g.all_finite()) {
           measured_top = TopGradient{g.variance + g.mean * g.mean, g.mean};
         }

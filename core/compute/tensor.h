@@ -16,6 +16,9 @@ using Shape = std::vector<std::int64_t>;
 template <typename Scalar>
 using MatrixR = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using MatrixRM = MatrixR<float>;
+/// A row of values per column (feature) of such a matrix: a bias, a norm's per-feature statistic.
+template <typename Scalar>
+using RowVector = Eigen::Matrix<Scalar, 1, Eigen::Dynamic>;
 
 /// "[16, 8, 3, 3]"
 std::string to_string(const Shape& shape);

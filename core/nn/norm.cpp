@@ -263,6 +263,8 @@ void forward_columns(const NormSpec& spec, const Eigen::Ref<const MatrixR<Scalar
         for (Index j = 0; j < width; ++j) {
           inv[j] = 1.0 / std::sqrt(squares[j] / m + spec.eps);
           cache.inv_std[c0 + j] = static_cast<Scalar>(inv[j]);
+          cache.mean[c0 + j] = mean[j];
+          cache.variance[c0 + j] = squares[j] / m;
         }
         for (Index r = 0; r < rows; ++r) {
           const Scalar* x_row = x.data() + r * x.outerStride() + c0;
@@ -429,6 +431,8 @@ void norm_forward(const NormSpec& spec, const Eigen::Ref<const MatrixR<Scalar>>&
       y = x;
       return;
     case Norm::batch:
+      cache.mean.resize(x.cols());
+      cache.variance.resize(x.cols());
       forward_columns(spec, x, y, cache);
       return;
     case Norm::layer:
@@ -441,6 +445,28 @@ void norm_forward(const NormSpec& spec, const Eigen::Ref<const MatrixR<Scalar>>&
       forward_local_response(spec, x, y, cache);
       return;
   }
+}
+
+template <typename Scalar>
+void batch_norm_inference(const NormSpec& spec, const Eigen::Ref<const MatrixR<Scalar>>& x,
+                          const RowVector<Scalar>& mean, const RowVector<Scalar>& var,
+                          Eigen::Ref<MatrixR<Scalar>> y) {
+  check_same_shape(x.rows(), x.cols(), y.rows(), y.cols(), "output");
+  check_same_shape(1, x.cols(), mean.rows(), mean.cols(), "running mean");
+  check_same_shape(1, x.cols(), var.rows(), var.cols(), "running variance");
+  Eigen::RowVectorXd inv(x.cols());
+  for (Index c = 0; c < x.cols(); ++c)
+    inv[c] = 1.0 / std::sqrt(static_cast<double>(var[c]) + spec.eps);
+  parallel_for_ranges(
+      x.rows(), std::max<Index>(1, (1 << 14) / std::max<Index>(1, x.cols())),
+      [&](std::int64_t begin, std::int64_t count) {
+        for (Index r = begin; r < begin + count; ++r) {
+          for (Index c = 0; c < x.cols(); ++c) {
+            y(r, c) = static_cast<Scalar>((static_cast<double>(x(r, c)) - mean[c]) * inv[c]);
+          }
+        }
+      },
+      x.size() > kParallelMin);
 }
 
 template <typename Scalar>
@@ -477,6 +503,13 @@ template void norm_forward<float>(const NormSpec&, const Eigen::Ref<const Matrix
                                   Eigen::Ref<MatrixR<float>>, NormCache<float>&);
 template void norm_forward<double>(const NormSpec&, const Eigen::Ref<const MatrixR<double>>&,
                                    Eigen::Ref<MatrixR<double>>, NormCache<double>&);
+template void batch_norm_inference<float>(const NormSpec&, const Eigen::Ref<const MatrixR<float>>&,
+                                          const RowVector<float>&, const RowVector<float>&,
+                                          Eigen::Ref<MatrixR<float>>);
+template void batch_norm_inference<double>(const NormSpec&,
+                                           const Eigen::Ref<const MatrixR<double>>&,
+                                           const RowVector<double>&, const RowVector<double>&,
+                                           Eigen::Ref<MatrixR<double>>);
 template void norm_backward<float>(const NormSpec&, const Eigen::Ref<const MatrixR<float>>&,
                                    const NormCache<float>&, const Eigen::Ref<const MatrixR<float>>&,
                                    Eigen::Ref<MatrixR<float>>);

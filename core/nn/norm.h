@@ -52,6 +52,9 @@ struct NormSpec {
 template <typename Scalar>
 struct NormCache {
   Eigen::Matrix<Scalar, Eigen::Dynamic, 1> inv_std;
+  // Batch norm also keeps each feature's batch mean and biased variance, for its running
+  // statistics (training, SPEC section 8).
+  Eigen::VectorXd mean, variance;
 };
 
 /// y = norm(x) for x of shape batch × features, or (N·H·W) × channels with spec.conv. Statistics
@@ -60,6 +63,13 @@ struct NormCache {
 template <typename Scalar>
 void norm_forward(const NormSpec& spec, const Eigen::Ref<const MatrixR<Scalar>>& x,
                   Eigen::Ref<MatrixR<Scalar>> y, NormCache<Scalar>& cache);
+
+/// Batch norm in evaluation mode (torch's model.eval()): y = (x − mean)/√(var + eps) per feature
+/// (channel), from the running statistics instead of the batch's.
+template <typename Scalar>
+void batch_norm_inference(const NormSpec& spec, const Eigen::Ref<const MatrixR<Scalar>>& x,
+                          const RowVector<Scalar>& mean, const RowVector<Scalar>& var,
+                          Eigen::Ref<MatrixR<Scalar>> y);
 
 /// grad_x = ∂L/∂x given grad_y = ∂L/∂y, from the forward's output y and cache.
 template <typename Scalar>

@@ -17,6 +17,51 @@ void for_row_blocks(Eigen::Index rows, Eigen::Index cols, Fn fn) {
   parallel_for_ranges(rows, block, fn, rows * cols >= (1 << 15));
 }
 
+// y = γ ⊙ x̂ + β, γ and β with rows that repeat down x̂'s rows (beta may be empty: rms norm).
+template <typename Scalar>
+void apply_affine(const MatrixR<Scalar>& normed, const MatrixR<Scalar>& gamma,
+                  const MatrixR<Scalar>& beta, MatrixR<Scalar>& out) {
+  out.resize(normed.rows(), normed.cols());
+  const Eigen::Index period = gamma.rows();
+  for_row_blocks(normed.rows(), normed.cols(), [&](Eigen::Index begin, Eigen::Index count) {
+    for (Eigen::Index r = begin; r < begin + count; ++r) {
+      const Eigen::Index p = r % period;
+      if (beta.size() > 0) {
+        out.row(r) = normed.row(r).cwiseProduct(gamma.row(p)) + beta.row(p);
+      } else {
+        out.row(r) = normed.row(r).cwiseProduct(gamma.row(p));
+      }
+    }
+  });
+}
+
+// The affine step backward: ∂L/∂x̂ = γ ⊙ ∂L/∂y, ∂L/∂γ = Σ ∂L/∂y ⊙ x̂ and ∂L/∂β = Σ ∂L/∂y over the
+// rows that share a parameter row, summed in double in row order (thread-independent).
+template <typename Scalar>
+void affine_backward(const MatrixR<Scalar>& normed, const MatrixR<Scalar>& grad_out,
+                     const MatrixR<Scalar>& gamma, bool has_beta, MatrixR<Scalar>& grad_normed,
+                     MatrixR<Scalar>& grad_gamma, MatrixR<Scalar>& grad_beta) {
+  const Eigen::Index period = gamma.rows();
+  const Eigen::Index cols = normed.cols();
+  grad_normed.resize(normed.rows(), cols);
+  for_row_blocks(normed.rows(), cols, [&](Eigen::Index begin, Eigen::Index count) {
+    for (Eigen::Index r = begin; r < begin + count; ++r)
+      grad_normed.row(r) = grad_out.row(r).cwiseProduct(gamma.row(r % period));
+  });
+  Eigen::MatrixXd sum_gamma = Eigen::MatrixXd::Zero(period, cols);
+  Eigen::MatrixXd sum_beta = Eigen::MatrixXd::Zero(period, cols);
+  for (Eigen::Index r = 0; r < normed.rows(); ++r) {
+    const Eigen::Index p = r % period;
+    for (Eigen::Index c = 0; c < cols; ++c) {
+      const double g = static_cast<double>(grad_out(r, c));
+      sum_gamma(p, c) += g * static_cast<double>(normed(r, c));
+      sum_beta(p, c) += g;
+    }
+  }
+  grad_gamma = sum_gamma.cast<Scalar>();
+  if (has_beta) grad_beta = sum_beta.cast<Scalar>();
+}
+
 }  // namespace
 
 template <typename Scalar>
@@ -28,7 +73,49 @@ Stack<Scalar>::Stack(BlockSpec spec, std::vector<Layer<Scalar>> layers, MatrixR<
   if (spec_.norm.kind != Norm::none) {
     normed_.resize(layers_.size());
     norm_cache_.resize(layers_.size());
+    affine_.resize(layers_.size());
   }
+}
+
+template <typename Scalar>
+void Stack<Scalar>::set_input(MatrixR<Scalar> input) {
+  h_[0] = std::move(input);
+}
+
+template <typename Scalar>
+void Stack<Scalar>::update_running_statistics(double momentum) {
+  if (spec_.norm.kind != Norm::batch) return;
+  for (int l = 1; l <= depth(); ++l) {
+    Layer<Scalar>& layer = this->layer(l);
+    const NormCache<Scalar>& cache = norm_cache_[l - 1];
+    const double n = static_cast<double>(z_[l - 1].rows());
+    const double unbiased = n > 1 ? n / (n - 1) : 1.0;
+    for (Eigen::Index c = 0; c < cache.mean.size(); ++c) {
+      layer.running_mean[c] = static_cast<Scalar>(
+          (1 - momentum) * static_cast<double>(layer.running_mean[c]) + momentum * cache.mean[c]);
+      layer.running_var[c] = static_cast<Scalar>((1 - momentum) *
+                                                     static_cast<double>(layer.running_var[c]) +
+                                                 momentum * cache.variance[c] * unbiased);
+    }
+  }
+}
+
+template <typename Scalar>
+void Stack<Scalar>::normalize(int l, const MatrixR<Scalar>& x) {
+  MatrixR<Scalar>& normed = normed_[l - 1];
+  normed.resize(x.rows(), x.cols());
+  const Layer<Scalar>& layer = this->layer(l);
+  if (!training_ && spec_.norm.kind == Norm::batch) {
+    batch_norm_inference<Scalar>(spec_.norm, x, layer.running_mean, layer.running_var, normed);
+  } else {
+    norm_forward<Scalar>(spec_.norm, x, normed, norm_cache_[l - 1]);
+  }
+  if (layer.gamma.size() > 0) apply_affine(normed, layer.gamma, layer.beta, affine_[l - 1]);
+}
+
+template <typename Scalar>
+const MatrixR<Scalar>& Stack<Scalar>::norm_output(int l) const {
+  return layer(l).gamma.size() > 0 ? affine_[l - 1] : normed_[l - 1];
 }
 
 template <typename Scalar>
@@ -65,16 +152,12 @@ void Stack<Scalar>::complete_layer(int l) {
                                  block.middleRows(begin, count));
     });
   } else if (!spec_.norm_after) {
-    MatrixR<Scalar>& normed = normed_[l - 1];
-    normed.resize(z.rows(), z.cols());
-    norm_forward<Scalar>(spec_.norm, z, normed, norm_cache_[l - 1]);
-    activation_forward<Scalar>(spec_.activation, normed, block);
+    normalize(l, z);
+    activation_forward<Scalar>(spec_.activation, norm_output(l), block);
   } else {
     activation_forward<Scalar>(spec_.activation, z, block);
-    MatrixR<Scalar>& normed = normed_[l - 1];
-    normed.resize(z.rows(), z.cols());
-    norm_forward<Scalar>(spec_.norm, block, normed, norm_cache_[l - 1]);
-    block = normed;
+    normalize(l, block);
+    block = norm_output(l);
   }
   if (has_skip(l)) {
     h_[l] = h_[l - 1] + static_cast<Scalar>(*spec_.residual_alpha) * block;
@@ -93,7 +176,8 @@ void Stack<Scalar>::forward() {
 
 template <typename Scalar>
 bool Stack<Scalar>::backward(MatrixR<Scalar> grad_h, const Visitor& visit) const {
-  MatrixR<Scalar> grad_block, grad_z, grad_w, grad_prev, scratch;
+  MatrixR<Scalar> grad_block, grad_z, grad_w, grad_prev, scratch, grad_normed, grad_gamma,
+      grad_beta;
   for (int l = depth(); l >= 1; --l) {
     const Layer<Scalar>& layer = this->layer(l);
     const MatrixR<Scalar>& z = z_[l - 1];
@@ -108,18 +192,28 @@ bool Stack<Scalar>::backward(MatrixR<Scalar> grad_h, const Visitor& visit) const
                                     grad_into_block.middleRows(begin, count),
                                     grad_z.middleRows(begin, count));
       });
-    } else if (!spec_.norm_after) {
-      // block = φ(u), u = norm(z)
-      const MatrixR<Scalar>& u = normed_[l - 1];
-      scratch.resize(z.rows(), z.cols());
-      activation_backward<Scalar>(spec_.activation, u, grad_into_block, scratch);
-      norm_backward<Scalar>(spec_.norm, u, norm_cache_[l - 1], scratch, grad_z);
     } else {
-      // block = norm(a), a = φ(z)
+      // pre: block = φ(u), u = γ ⊙ x̂ + β, x̂ = norm(z); post: block = γ ⊙ x̂ + β, x̂ = norm(φ(z)).
+      const MatrixR<Scalar>& x_hat = normed_[l - 1];
+      const bool affine = layer.gamma.size() > 0;
       scratch.resize(z.rows(), z.cols());
-      norm_backward<Scalar>(spec_.norm, normed_[l - 1], norm_cache_[l - 1], grad_into_block,
-                            scratch);
-      activation_backward<Scalar>(spec_.activation, z, scratch, grad_z);
+      const MatrixR<Scalar>* grad_u = &grad_into_block;
+      if (!spec_.norm_after) {
+        activation_backward<Scalar>(spec_.activation, norm_output(l), grad_into_block, scratch);
+        grad_u = &scratch;
+      }
+      const MatrixR<Scalar>* grad_x_hat = grad_u;
+      if (affine) {
+        affine_backward(x_hat, *grad_u, layer.gamma, layer.beta.size() > 0, grad_normed,
+                        grad_gamma, grad_beta);
+        grad_x_hat = &grad_normed;
+      }
+      if (!spec_.norm_after) {
+        norm_backward<Scalar>(spec_.norm, x_hat, norm_cache_[l - 1], *grad_x_hat, grad_z);
+      } else {
+        norm_backward<Scalar>(spec_.norm, x_hat, norm_cache_[l - 1], *grad_x_hat, scratch);
+        activation_backward<Scalar>(spec_.activation, z, scratch, grad_z);
+      }
     }
     const MatrixR<Scalar>& h_prev = h_[l - 1];
     grad_w.resize(layer.weight.rows(), layer.weight.cols());
@@ -132,10 +226,17 @@ bool Stack<Scalar>::backward(MatrixR<Scalar> grad_h, const Visitor& visit) const
       matmul_ab<Scalar>(grad_z, layer.weight, grad_prev);
     }
     if (skip) grad_prev += grad_h;
-    if (!visit(l, grad_h, &grad_z, &grad_w)) return false;
+    const bool affine = spec_.norm.kind != Norm::none && layer.gamma.size() > 0;
+    const LayerGradients<Scalar> gradients{l,
+                                           grad_h,
+                                           &grad_z,
+                                           &grad_w,
+                                           affine ? &grad_gamma : nullptr,
+                                           affine && layer.beta.size() > 0 ? &grad_beta : nullptr};
+    if (!visit(gradients)) return false;
     std::swap(grad_h, grad_prev);
   }
-  return visit(0, grad_h, nullptr, nullptr);
+  return visit(LayerGradients<Scalar>{0, grad_h});
 }
 
 template class Stack<float>;

@@ -125,8 +125,9 @@ Stack<Scalar> stack_of(const Config& c) {
     Tensor weight({c.network.width, l == 1 ? c.input.dim : c.network.width});
     Generator gen(c.seed, static_cast<std::uint64_t>(l));
     initialize(weight, init.scheme, init.args, gen);
-    Layer<Scalar> layer{weight.matrix().cast<Scalar>(), {}};
-    layer.bias = Eigen::Matrix<Scalar, 1, Eigen::Dynamic>::Zero(c.network.width);
+    Layer<Scalar> layer;
+    layer.weight = weight.matrix().cast<Scalar>();
+    layer.bias = RowVector<Scalar>::Zero(c.network.width);
     layers.push_back(std::move(layer));
   }
   MatrixRM x(c.input.batch, c.input.dim);
@@ -207,8 +208,10 @@ const std::map<QString, Check>& checks() {
          fill_normal({probe.data(), static_cast<std::size_t>(probe.size())}, 0.0, 1.0, gen);
          int visited = 0;
          QString failure;
-         stack.backward(probe.cast<double>(), [&](int l, const MatrixRD& grad_h, const MatrixRD*,
-                                                  const MatrixRD* grad_w) {
+         stack.backward(probe.cast<double>(), [&](const LayerGradients<double>& g) {
+           const int l = g.layer;
+           const MatrixRD& grad_h = g.grad_h;
+           const MatrixRD* grad_w = g.grad_w;
            // ∂L/∂h_l is the same for every unit of a hidden layer (and of the input).
            if (l < L && column_spread(grad_h) >= kEqual) {
              failure = QString("layer %1: the units' gradients differ by %2")

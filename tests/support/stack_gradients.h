@@ -1,8 +1,8 @@
 #pragma once
 
 // The stack's backward pass against central finite differences of its loss, in double: ∂L/∂W_l of
-// every layer and ∂L/∂x, through the whole stack. Shared by tst_stack (mlp blocks) and tst_conv
-// (conv2d blocks).
+// every layer, ∂L/∂γ and ∂L/∂β of the norms that have them, and ∂L/∂x, through the whole stack.
+// Shared by tst_stack (mlp blocks) and tst_conv (conv2d blocks).
 
 #include <QtTest>
 
@@ -40,10 +40,13 @@ inline void verify_stack_gradients(StackProblem& p) {
   const LossValue<double> loss = evaluate_loss<double>(p.loss, stack.output(), p.probe);
   std::vector<MatrixR<double>> grad_w(static_cast<std::size_t>(depth) + 1);
   MatrixR<double> grad_x;
-  stack.backward(loss.gradient, [&](int l, const MatrixR<double>& grad_h, const MatrixR<double>*,
-                                    const MatrixR<double>* gw) {
-    if (l == 0) grad_x = grad_h;
-    if (gw != nullptr) grad_w[static_cast<std::size_t>(l)] = *gw;
+  std::vector<MatrixR<double>> grad_gamma(grad_w.size()), grad_beta(grad_w.size());
+  stack.backward(loss.gradient, [&](const LayerGradients<double>& g) {
+    const auto l = static_cast<std::size_t>(g.layer);
+    if (l == 0) grad_x = g.grad_h;
+    if (g.grad_w != nullptr) grad_w[l] = *g.grad_w;
+    if (g.grad_gamma != nullptr) grad_gamma[l] = *g.grad_gamma;
+    if (g.grad_beta != nullptr) grad_beta[l] = *g.grad_beta;
     return true;
   });
 
@@ -68,6 +71,17 @@ inline void verify_stack_gradients(StackProblem& p) {
     for (Eigen::Index i = 0; i < w.size() && !QTest::currentTestFailed(); ++i) {
       check(grad_w[static_cast<std::size_t>(l)].data()[i], w.data()[i], "dL/dW", l, i);
     }
+  }
+  // The norms' affine parameters, where the layers have them (a training stack).
+  for (int l = 1; l <= depth && !QTest::currentTestFailed(); ++l) {
+    Layer<double>& layer = p.layers[static_cast<std::size_t>(l - 1)];
+    const auto at = static_cast<std::size_t>(l);
+    QCOMPARE(grad_gamma[at].size(), layer.gamma.size());
+    QCOMPARE(grad_beta[at].size(), layer.beta.size());
+    for (Eigen::Index i = 0; i < layer.gamma.size() && !QTest::currentTestFailed(); ++i)
+      check(grad_gamma[at].data()[i], layer.gamma.data()[i], "dL/dgamma", l, i);
+    for (Eigen::Index i = 0; i < layer.beta.size() && !QTest::currentTestFailed(); ++i)
+      check(grad_beta[at].data()[i], layer.beta.data()[i], "dL/dbeta", l, i);
   }
   for (Eigen::Index i = 0; i < p.input.size() && !QTest::currentTestFailed(); ++i) {
     check(grad_x.data()[i], p.input.data()[i], "dL/dx", 0, i);

@@ -72,6 +72,9 @@ struct StackCase {
   BlockSpec spec;
   int channels = 3;
   int width = 4;
+  // Training's affine parameters, away from 1 and 0: 1 row (per channel: batch, group norm), or
+  // one per position (layer and rms norm, normalized shape [C, H, W]); 0 rows: none.
+  int affine_rows = 0;
 };
 
 test::StackProblem make_problem(const StackCase& c) {
@@ -85,6 +88,11 @@ test::StackProblem make_problem(const StackCase& c) {
     Layer<double> layer;
     layer.weight = random_matrix(c.width, in * k2, ++seed, 1.0 / std::sqrt(double(in * k2)));
     layer.bias = random_matrix(1, c.width, ++seed, 0.1);
+    if (c.affine_rows > 0) {
+      layer.gamma = random_matrix(c.affine_rows, c.width, ++seed, 0.3).array() + 1.0;
+      if (c.spec.norm.kind != Norm::rms)
+        layer.beta = random_matrix(c.affine_rows, c.width, ++seed, 0.3);
+    }
     p.layers.push_back(layer);
   }
   const Eigen::Index rows = kBatch * g.positions();
@@ -220,6 +228,14 @@ class TestConv : public QObject {
       BlockSpec even = conv_block(Norm::local_response, true);
       even.norm.size = 4;
       QTest::newRow("local_response size 4 post") << StackCase{even};
+    }
+    for (const auto& [norm, rows] : {std::pair{Norm::batch, 1}, std::pair{Norm::group, 1},
+                                     std::pair{Norm::layer, 12}, std::pair{Norm::rms, 12}}) {
+      for (bool post : {false, true}) {
+        const std::string row = std::string(name_of(norm)) + (post ? " post" : " pre") +
+                                ", affine of " + std::to_string(rows) + " row(s)";
+        QTest::newRow(row.c_str()) << StackCase{conv_block(norm, post), 3, 4, rows};
+      }
     }
     QTest::newRow("residual, group post, relu")
         << StackCase{conv_block(Norm::group, true, Activation::relu, 0.5)};
@@ -357,7 +373,7 @@ class TestConv : public QObject {
       Tensor w = Tensor::for_overwrite({3, 3, 3, 3});
       Generator gen(1);
       sample(law_of(Scheme::dirac, {}, w.shape()), w, gen);
-      layers.push_back({w.matrix(), {}});
+      layers.emplace_back().weight = w.matrix();
     }
     const BlockSpec spec = block_spec(c);
     MatrixR<float> x = random_matrix(2 * 30, 3, 11).cast<float>();
