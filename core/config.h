@@ -13,6 +13,7 @@
 #include "core/names.h"
 #include "core/nn/norm.h"
 #include "core/init/schemes.h"
+#include "core/train/optimizer.h"
 
 namespace initscope {
 
@@ -101,6 +102,51 @@ struct EnumNames<BiasInit::Kind> {
   }};
 };
 
+/// train.task (SPEC section 8): Fashion-MNIST classification, or the synthetic teacher regression.
+enum class TrainTask { fashion_mnist, teacher };
+template <>
+struct EnumNames<TrainTask> {
+  static constexpr std::string_view family = "task";
+  static constexpr std::array<NameEntry<TrainTask>, 2> table{{
+      {TrainTask::fashion_mnist, "fashion_mnist"},
+      {TrainTask::teacher, "teacher"},
+  }};
+};
+
+/// train.readout_init: the readout's weight as the blocks' scheme has it, zeros, or torch's
+/// nn.Linear default.
+enum class ReadoutInit { same, zeros, torch_default };
+template <>
+struct EnumNames<ReadoutInit> {
+  static constexpr std::string_view family = "readout_init";
+  static constexpr std::array<NameEntry<ReadoutInit>, 3> table{{
+      {ReadoutInit::same, "same"},
+      {ReadoutInit::zeros, "zeros"},
+      {ReadoutInit::torch_default, "torch_default"},
+  }};
+};
+
+/// The `train` object (SPEC section 8), with its defaults.
+struct TrainSetting {
+  TrainTask task = TrainTask::fashion_mnist;
+  std::int64_t steps = 300;
+  std::int64_t batch = 128;
+  OptimizerSpec optimizer;
+  ReadoutInit readout_init = ReadoutInit::same;
+  std::int64_t eval_every = 25;
+  std::int64_t eval_size = 2000;
+  std::string data_dir;  // empty: $INITSCOPE_FASHION_MNIST, else Debian's folder
+  bool operator==(const TrainSetting&) const = default;
+};
+
+/// Fashion-MNIST's images: 28 × 28 pixels, one channel, 10 classes; 10,000 test images.
+inline constexpr std::int64_t kFashionSide = 28;
+inline constexpr std::int64_t kFashionPixels = kFashionSide * kFashionSide;
+inline constexpr std::int64_t kFashionTestImages = 10000;
+inline constexpr std::int64_t kFashionTrainImages = 60000;
+/// The readout's outputs: Fashion-MNIST's classes, the teacher's targets.
+inline constexpr std::int64_t kReadoutOutputs = 10;
+
 struct Config {
   int version = 1;
   std::uint64_t seed = 0;
@@ -160,6 +206,9 @@ struct Config {
     bool operator==(const LossSetting&) const = default;
   } loss;
 
+  /// Present: the experiment can be trained (initscope train, the Training view).
+  std::optional<TrainSetting> train;
+
   bool operator==(const Config&) const = default;
 };
 
@@ -173,5 +222,6 @@ inline constexpr std::int64_t kMaxKernel = 15;
 // default memory limit anyway.
 inline constexpr std::int64_t kMaxImageExtent = 8192;
 inline constexpr std::uint64_t kDefaultMaxMemory = 4ull << 30;  // 4 GiB
+inline constexpr std::int64_t kMaxTrainSteps = 1000000;
 
 }  // namespace initscope

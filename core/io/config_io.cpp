@@ -19,8 +19,8 @@ namespace {
 
 // The keys SPEC section 3 defines, per object, in the order config_to_json writes them. They are
 // also the did-you-mean candidates for unknown keys.
-constexpr std::string_view kTopKeys[] = {"version",    "seed", "input", "network",
-                                         "activation", "init", "norm",  "loss"};
+constexpr std::string_view kTopKeys[] = {"version", "seed", "input", "network", "activation",
+                                         "init",    "norm", "loss",  "train"};
 constexpr std::string_view kInputKeys[] = {"dim",      "batch",  "distribution",
                                            "channels", "height", "width"};
 constexpr std::string_view kNetworkKeys[] = {"type",      "depth",    "width", "bias",
@@ -32,6 +32,9 @@ constexpr std::string_view kInitKeys[] = {
 constexpr std::string_view kNormKeys[] = {"name", "placement", "eps",  "groups",
                                           "size", "alpha",     "beta", "k"};
 constexpr std::string_view kLossKeys[] = {"name"};
+constexpr std::string_view kTrainKeys[] = {
+    "task",  "steps",        "batch",      "optimizer",  "lr",        "momentum", "weight_decay",
+    "betas", "adam_eps",     "readout_init", "eval_every", "eval_size", "data_dir"};
 
 // The spellings of init.gain and network.bias_init that are not numbers.
 // The words a file may use; a number stands for the remaining kind (a manual gain, a constant).
@@ -196,10 +199,14 @@ class Reader {
         read_norm(section(v, key), c.norm);
       } else if (key == "loss") {
         read_loss(section(v, key), c.loss);
+      } else if (key == "train") {
+        c.train.emplace();
+        read_train(section(v, key), *c.train);
       } else {
         unknown_key(key, key, kTopKeys);
       }
     }
+    if (c.train) apply_task_input(c);
     if (unknown_keys_ > kMaxKeyWarnings) {
       warnings_.push_back(std::string(source_) + ": " +
                           std::to_string(unknown_keys_ - kMaxKeyWarnings) +
@@ -261,6 +268,7 @@ class Reader {
   void read_input(const json::Value& object, Config::Input& input) {
     for (const json::Member& m : object.members()) {
       const std::string path = "input." + m.key;
+      input_keys_.push_back(m.key);
       const json::Value& v = m.value;
       if (m.key == "dim") {
         input.dim = read_int(v, path, 1, kMaxInputDim);
@@ -416,17 +424,136 @@ class Reader {
     }
   }
 
+  void read_train(const json::Value& object, TrainSetting& train) {
+    OptimizerSpec& o = train.optimizer;
+    for (const json::Member& m : object.members()) {
+      const std::string path = "train." + m.key;
+      const std::string& key = m.key;
+      const json::Value& v = m.value;
+      if (key == "task") {
+        train.task = read_name<TrainTask>(v, path);
+      } else if (key == "steps") {
+        train.steps = read_int(v, path, 0, kMaxTrainSteps);
+      } else if (key == "batch") {
+        train.batch = read_int(v, path, 1, kMaxBatch);
+      } else if (key == "optimizer") {
+        o.kind = read_name<OptimizerKind>(v, path);
+      } else if (key == "lr") {
+        o.lr = read_double(v, path);
+      } else if (key == "momentum") {
+        o.momentum = read_double(v, path);
+      } else if (key == "weight_decay") {
+        o.weight_decay = read_double(v, path);
+      } else if (key == "betas") {
+        if (!v.is_array() || v.size() != 2) fail(path, "expected [beta1, beta2], got " +
+                                                           json::describe(v));
+        o.beta1 = read_double(v.items()[0], path + "[0]");
+        o.beta2 = read_double(v.items()[1], path + "[1]");
+      } else if (key == "adam_eps") {
+        o.eps = read_double(v, path);
+      } else if (key == "readout_init") {
+        train.readout_init = read_name<ReadoutInit>(v, path);
+      } else if (key == "eval_every") {
+        train.eval_every = read_int(v, path, 1, kMaxTrainSteps);
+      } else if (key == "eval_size") {
+        train.eval_size = read_int(v, path, 1, kMaxBatch);
+      } else if (key == "data_dir") {
+        if (!v.is_string()) fail(path, "expected a folder, got " + json::describe(v));
+        train.data_dir = v.as_string();
+      } else {
+        unknown_key(path, key, kTrainKeys);
+      }
+    }
+  }
+
+  // Fashion-MNIST fixes the input's shape (SPEC section 8): an absent key takes it, a different
+  // one is an error rather than a silent change.
+  void apply_task_input(Config& c) const {
+    if (c.train->task != TrainTask::fashion_mnist) return;
+    const auto take = [&](const char* key, std::int64_t& field, std::int64_t value) {
+      if (std::find(input_keys_.begin(), input_keys_.end(), key) == input_keys_.end()) {
+        field = value;
+      } else if (field != value) {
+        fail(std::string("input.") + key,
+             "the fashion_mnist task feeds " +
+                 std::string(c.network.type == NetworkType::conv2d ? "1 × 28 × 28 images"
+                                                                   : "784 pixels (28 × 28)") +
+                 ": remove the key or set it to " + std::to_string(value) + ", got " +
+                 std::to_string(field));
+      }
+    };
+    if (c.network.type == NetworkType::conv2d) {
+      take("channels", c.input.channels, 1);
+      take("height", c.input.height, kFashionSide);
+      take("width", c.input.width, kFashionSide);
+    } else {
+      take("dim", c.input.dim, kFashionPixels);
+    }
+  }
+
   static constexpr std::size_t kMaxKeyWarnings = 20;
 
   std::string_view source_;
   std::vector<std::string>& warnings_;
   std::size_t unknown_keys_ = 0;
+  std::vector<std::string> input_keys_;  // the input keys the file sets
 };
 
 // The first layer's weight shape: the scheme's arguments are checked against it.
 
 json::Value name_value(std::string_view name) {
   return json::Value::string(std::string(name));
+}
+
+void check_at_least(std::string_view path, double value, double low) {
+  check_finite(path, value);
+  if (!(value >= low)) fail(path, "must be at least " + format_number(low) + ", got " +
+                                      format_number(value));
+}
+
+void check_fraction(std::string_view path, double value) {
+  check_finite(path, value);
+  if (!(value >= 0 && value < 1)) {
+    fail(path, "must be at least 0 and below 1, got " + format_number(value));
+  }
+}
+
+// SPEC section 8's bounds, torch's checks on its optimizers (lr, momentum, weight decay, eps at
+// least 0, betas in [0, 1)) and the task's shapes.
+void validate_train(const Config& c) {
+  const TrainSetting& t = *c.train;
+  const bool fashion = t.task == TrainTask::fashion_mnist;
+  const bool conv = c.network.type == NetworkType::conv2d;
+  check_range("train.steps", t.steps, 0, kMaxTrainSteps);
+  check_range("train.batch", t.batch, 1, fashion ? kFashionTrainImages : kMaxBatch);
+  check_range("train.eval_every", t.eval_every, 1, kMaxTrainSteps);
+  check_range("train.eval_size", t.eval_size, 1, fashion ? kFashionTestImages : kMaxBatch);
+  const OptimizerSpec& o = t.optimizer;
+  check_at_least("train.lr", o.lr, 0.0);
+  check_at_least("train.momentum", o.momentum, 0.0);
+  check_at_least("train.weight_decay", o.weight_decay, 0.0);
+  check_fraction("train.betas[0]", o.beta1);
+  check_fraction("train.betas[1]", o.beta2);
+  check_at_least("train.adam_eps", o.eps, 0.0);
+  if (fashion) {
+    if (conv && (c.input.channels != 1 || c.input.height != kFashionSide ||
+                 c.input.width != kFashionSide)) {
+      fail("input", "the fashion_mnist task feeds 1 × 28 × 28 images, not " +
+                        std::to_string(c.input.channels) + " × " + std::to_string(c.input.height) +
+                        " × " + std::to_string(c.input.width));
+    }
+    if (!conv && c.input.dim != kFashionPixels) {
+      fail("input.dim", "the fashion_mnist task feeds 784 pixels (28 × 28), not " +
+                            std::to_string(c.input.dim));
+    }
+  } else if (conv) {
+    fail("train.task", "the teacher task trains an mlp; use fashion_mnist for a conv2d stack");
+  }
+  // Batch norm sees the training batch: torch refuses a single value per feature.
+  const std::int64_t positions = conv ? c.input.height * c.input.width : 1;
+  if (c.norm.name == Norm::batch && t.batch * positions < 2) {
+    fail("train.batch", "batch norm needs a training batch of at least 2, got 1");
+  }
 }
 
 }  // namespace
@@ -512,6 +639,8 @@ void validate(const Config& c) {
                                     "input.batch × network.width / norm.groups") +
                             (conv ? " × height × width" : "") + " is 1");
   }
+
+  if (c.train) validate_train(c);
 
   // The scheme's own checks (tensor rank, std >= 0, a kaiming mode, ...) against the first layer,
   // whose shape is the one most likely to differ from the others. A numeric gain is what the
@@ -659,6 +788,26 @@ std::string config_to_json(const Config& c) {
   Value loss = Value::object();
   loss.set("name", name_value(name_of(c.loss.name)));
   root.set("loss", std::move(loss));
+
+  if (c.train) {
+    const TrainSetting& t = *c.train;
+    Value train = Value::object();
+    train.set("task", name_value(name_of(t.task)));
+    train.set("steps", Value::integer(t.steps));
+    train.set("batch", Value::integer(t.batch));
+    train.set("optimizer", name_value(name_of(t.optimizer.kind)));
+    train.set("lr", Value::number(t.optimizer.lr));
+    train.set("momentum", Value::number(t.optimizer.momentum));
+    train.set("weight_decay", Value::number(t.optimizer.weight_decay));
+    train.set("betas",
+              Value::array({Value::number(t.optimizer.beta1), Value::number(t.optimizer.beta2)}));
+    train.set("adam_eps", Value::number(t.optimizer.eps));
+    train.set("readout_init", name_value(name_of(t.readout_init)));
+    train.set("eval_every", Value::integer(t.eval_every));
+    train.set("eval_size", Value::integer(t.eval_size));
+    if (!t.data_dir.empty()) train.set("data_dir", Value::string(t.data_dir));
+    root.set("train", std::move(train));
+  }
 
   return json::write(root);
 }

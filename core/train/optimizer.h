@@ -34,6 +34,7 @@ struct OptimizerSpec {
   double beta1 = 0.9;         // adam
   double beta2 = 0.999;
   double eps = 1e-8;
+  bool operator==(const OptimizerSpec&) const = default;
 };
 
 /// The state of one optimizer over a fixed list of parameter tensors, each known by its slot

@@ -267,6 +267,15 @@ class TestConfig : public QObject {
            "input": {"distribution": "uniform", "dim": 1, "batch": 65536},
            "network": {"depth": 1000, "width": 1, "bias": false}, "loss": {"name": "mse"},
            "norm": {"name": "rms", "eps": 1e-8})");
+    QTest::newRow("train, defaults") << doc(R"("train": {})");
+    QTest::newRow("train teacher adam") << doc(
+        R"("input": {"dim": 32}, "norm": {"name": "batch"},
+           "train": {"task": "teacher", "steps": 0, "batch": 2, "optimizer": "adam", "lr": 3e-4,
+                     "betas": [0.8, 0.99], "adam_eps": 1e-6, "weight_decay": 0.01,
+                     "readout_init": "zeros", "eval_every": 7, "eval_size": 100})");
+    QTest::newRow("train conv2d, data folder") << doc(
+        R"("network": {"type": "conv2d", "depth": 3, "width": 16},
+           "train": {"momentum": 0.9, "readout_init": "torch_default", "data_dir": "/tmp/fm"})");
   }
   void round_trip() {
     QFETCH(QByteArray, text);
@@ -277,6 +286,40 @@ class TestConfig : public QObject {
     QVERIFY2(same(again.config, loaded.config), written.c_str());
     QVERIFY(again.warnings.empty());
     QCOMPARE(config_to_json(again.config), written);
+  }
+
+  // SPEC section 8's defaults, and the input shape the fashion_mnist task sets where the file
+  // says nothing.
+  void train_defaults_and_the_task_input() {
+    const Config mlp = parse_config(doc(R"("train": {})").toStdString(), "x.json").config;
+    QVERIFY(mlp.train.has_value());
+    const TrainSetting& t = *mlp.train;
+    QCOMPARE(t.task, TrainTask::fashion_mnist);
+    QCOMPARE(t.steps, 300);
+    QCOMPARE(t.batch, 128);
+    QCOMPARE(t.optimizer.kind, OptimizerKind::sgd);
+    QCOMPARE(t.optimizer.lr, 0.05);
+    QCOMPARE(t.optimizer.momentum, 0.0);
+    QCOMPARE(t.optimizer.weight_decay, 0.0);
+    QCOMPARE(t.optimizer.beta1, 0.9);
+    QCOMPARE(t.optimizer.beta2, 0.999);
+    QCOMPARE(t.optimizer.eps, 1e-8);
+    QCOMPARE(t.readout_init, ReadoutInit::same);
+    QCOMPARE(t.eval_every, 25);
+    QCOMPARE(t.eval_size, 2000);
+    QCOMPARE(mlp.input.dim, 784);
+    const Config conv =
+        parse_config(doc(R"("network": {"type": "conv2d"}, "train": {})").toStdString(), "x.json")
+            .config;
+    QCOMPARE(conv.input.channels, 1);
+    QCOMPARE(conv.input.height, 28);
+    QCOMPARE(conv.input.width, 28);
+    const Config teacher = parse_config(doc(R"("input": {"dim": 5}, "train": {"task": "teacher"})")
+                                            .toStdString(),
+                                        "x.json")
+                               .config;
+    QCOMPARE(teacher.input.dim, 5);
+    QVERIFY(!parse_config(doc(R"("seed": 1)").toStdString(), "x.json").config.train);
   }
 
   void round_trip_of_built_configs() {
@@ -443,6 +486,41 @@ class TestConfig : public QObject {
                                                                 "high": 0})")
                                             << "x.json: init: uniform: low must not exceed high "
                                                "(low 1.0, high 0.0)";
+    // train (SPEC section 8).
+    QTest::newRow("train not an object") << doc(R"("train": true)")
+                                         << "x.json: train: expected an object, got true";
+    QTest::newRow("train unknown task")
+        << doc(R"("train": {"task": "fashion"})")
+        << R"(x.json: train.task: unknown task "fashion" (did you mean "fashion_mnist"?))";
+    QTest::newRow("fashion input dim") << doc(R"("input": {"dim": 100}, "train": {})")
+                                       << "x.json: input.dim: the fashion_mnist task feeds 784 "
+                                          "pixels (28 × 28): remove the key or set it to 784, "
+                                          "got 100";
+    QTest::newRow("fashion conv channels")
+        << doc(R"("network": {"type": "conv2d"}, "input": {"channels": 3}, "train": {})")
+        << "x.json: input.channels: the fashion_mnist task feeds 1 × 28 × 28 images: remove the "
+           "key or set it to 1, got 3";
+    QTest::newRow("teacher on conv2d") << doc(R"("network": {"type": "conv2d"},
+                                                 "train": {"task": "teacher"})")
+                                       << "x.json: train.task: the teacher task trains an mlp; "
+                                          "use fashion_mnist for a conv2d stack";
+    QTest::newRow("negative lr") << doc(R"("train": {"lr": -0.1})")
+                                 << "x.json: train.lr: must be at least 0.0, got -0.1";
+    QTest::newRow("beta of 1") << doc(R"("train": {"betas": [0.9, 1]})")
+                               << "x.json: train.betas[1]: must be at least 0 and below 1, got 1.0";
+    QTest::newRow("betas not a pair") << doc(R"("train": {"betas": 0.9})")
+                                      << "x.json: train.betas: expected [beta1, beta2], got 0.9";
+    QTest::newRow("batch over the training set") << doc(R"("train": {"batch": 60001})")
+                                                 << "x.json: train.batch: must be between 1 and "
+                                                    "60000, got 60001";
+    QTest::newRow("eval over the test set") << doc(R"("train": {"eval_size": 10001})")
+                                            << "x.json: train.eval_size: must be between 1 and "
+                                               "10000, got 10001";
+    QTest::newRow("batch norm on one sample")
+        << doc(R"("norm": {"name": "batch"}, "train": {"batch": 1})")
+        << "x.json: train.batch: batch norm needs a training batch of at least 2, got 1";
+    QTest::newRow("data_dir not a string") << doc(R"("train": {"data_dir": 3})")
+                                           << "x.json: train.data_dir: expected a folder, got 3";
   }
   void bad_documents() {
     QFETCH(QByteArray, text);
@@ -476,6 +554,9 @@ class TestConfig : public QObject {
                        R"(x.json: activation.parm: unknown key, ignored (did you mean "param"?))",
                        "x.json: norm.epsilon: unknown key, ignored",
                        R"(x.json: loss.nme: unknown key, ignored (did you mean "name"?))"};
+    QTest::newRow("unknown train key") << doc(R"("train": {"stpes": 10})")
+                                       << QStringList{R"(x.json: train.stpes: unknown key, )"
+                                                      R"(ignored (did you mean "steps"?))"};
     QTest::newRow("param on tanh")
         << doc(R"("activation": {"param": 0.5, "name": "tanh"})")
         << QStringList{"x.json: activation.param: tanh takes no parameter, ignored"};
