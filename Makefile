@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Build tools and libraries, as Debian/Ubuntu package names.
 PACKAGES := cmake ninja-build g++ make qt6-base-dev qt6-svg-dev libqcustomplot-dev \
-            libeigen3-dev libbenchmark-dev
+            libeigen3-dev libbenchmark-dev zlib1g-dev dataset-fashion-mnist
 
 .PHONY: run test build configure deps bench clean test-sanitize test-tsan
 
@@ -134,9 +134,10 @@ FUZZ_PACKAGES := clang libclang-rt-dev libeigen3-dev
 FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -fno-omit-frame-pointer $(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link \
                  -I. -I/usr/include/eigen3 -DEIGEN_DONT_PARALLELIZE -pthread -MMD -MP
-# Every core source but those of the reports and the window's extras, which the target never calls.
+# Every core source but those of the reports, the window's extras and the training data, which the
+# target never calls (and which would need zlib).
 FUZZ_CORE_SRCS := $(filter-out core/compute/allocator.cpp core/io/atomic_file.cpp core/compare.cpp \
-                    core/init/inspector.cpp core/io/report.cpp,\
+                    core/init/inspector.cpp core/io/report.cpp core/data/fashion_mnist.cpp,\
                     $(wildcard core/*.cpp core/*/*.cpp))
 FUZZ_CORE_OBJS := $(patsubst core/%.cpp,$(FUZZ_DIR)/obj/core/%.o,$(FUZZ_CORE_SRCS))
 FUZZ_SEED_FILES := $(wildcard resources/examples/*.json resources/lessons/*.json)

@@ -139,11 +139,6 @@ struct TrainSetting {
   bool operator==(const TrainSetting&) const = default;
 };
 
-/// Fashion-MNIST's images: 28 × 28 pixels, one channel, 10 classes; 10,000 test images.
-inline constexpr std::int64_t kFashionSide = 28;
-inline constexpr std::int64_t kFashionPixels = kFashionSide * kFashionSide;
-inline constexpr std::int64_t kFashionTestImages = 10000;
-inline constexpr std::int64_t kFashionTrainImages = 60000;
 /// The readout's outputs: Fashion-MNIST's classes, the teacher's targets.
 inline constexpr std::int64_t kReadoutOutputs = 10;
 

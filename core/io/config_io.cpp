@@ -10,6 +10,7 @@
 #include <memory>
 #include <span>
 
+#include "core/data/fashion_mnist.h"
 #include "core/error.h"
 #include "core/io/format.h"
 #include "core/io/json.h"
@@ -484,10 +485,10 @@ class Reader {
     };
     if (c.network.type == NetworkType::conv2d) {
       take("channels", c.input.channels, 1);
-      take("height", c.input.height, kFashionSide);
-      take("width", c.input.width, kFashionSide);
+      take("height", c.input.height, kFashionMnistSide);
+      take("width", c.input.width, kFashionMnistSide);
     } else {
-      take("dim", c.input.dim, kFashionPixels);
+      take("dim", c.input.dim, kFashionMnistPixels);
     }
   }
 
@@ -525,9 +526,9 @@ void validate_train(const Config& c) {
   const bool fashion = t.task == TrainTask::fashion_mnist;
   const bool conv = c.network.type == NetworkType::conv2d;
   check_range("train.steps", t.steps, 0, kMaxTrainSteps);
-  check_range("train.batch", t.batch, 1, fashion ? kFashionTrainImages : kMaxBatch);
+  check_range("train.batch", t.batch, 1, fashion ? kFashionMnistTrainImages : kMaxBatch);
   check_range("train.eval_every", t.eval_every, 1, kMaxTrainSteps);
-  check_range("train.eval_size", t.eval_size, 1, fashion ? kFashionTestImages : kMaxBatch);
+  check_range("train.eval_size", t.eval_size, 1, fashion ? kFashionMnistTestImages : kMaxBatch);
   const OptimizerSpec& o = t.optimizer;
   check_at_least("train.lr", o.lr, 0.0);
   check_at_least("train.momentum", o.momentum, 0.0);
@@ -536,13 +537,13 @@ void validate_train(const Config& c) {
   check_fraction("train.betas[1]", o.beta2);
   check_at_least("train.adam_eps", o.eps, 0.0);
   if (fashion) {
-    if (conv && (c.input.channels != 1 || c.input.height != kFashionSide ||
-                 c.input.width != kFashionSide)) {
+    if (conv && (c.input.channels != 1 || c.input.height != kFashionMnistSide ||
+                 c.input.width != kFashionMnistSide)) {
       fail("input", "the fashion_mnist task feeds 1 × 28 × 28 images, not " +
                         std::to_string(c.input.channels) + " × " + std::to_string(c.input.height) +
                         " × " + std::to_string(c.input.width));
     }
-    if (!conv && c.input.dim != kFashionPixels) {
+    if (!conv && c.input.dim != kFashionMnistPixels) {
       fail("input.dim", "the fashion_mnist task feeds 784 pixels (28 × 28), not " +
                             std::to_string(c.input.dim));
     }
