@@ -1,9 +1,13 @@
 #pragma once
 
-// The losses of SPEC section 1 and their gradients with respect to the stack's output.
+// The losses of SPEC section 1 and their gradients with respect to the stack's output, and the
+// classification loss training uses (SPEC section 8).
 
-#include "core/names.h"
+#include <cstdint>
+#include <span>
+
 #include "core/compute/tensor.h"
+#include "core/names.h"
 
 namespace initscope {
 
@@ -29,5 +33,19 @@ struct LossValue {
 template <typename Scalar>
 LossValue<Scalar> evaluate_loss(Loss loss, const MatrixR<Scalar>& output,
                                 const MatrixR<Scalar>& probe);
+
+template <typename Scalar>
+struct ClassificationLoss {
+  double value = 0.0;     // mean over the rows
+  double accuracy = 0.0;  // share of rows whose largest logit (the first, on a tie) is the label
+  MatrixR<Scalar> gradient;  // ∂L/∂logits
+};
+
+/// torch's F.cross_entropy(logits, labels): mean over the rows of −log softmax(logits)[label],
+/// taken in double through the log-sum-exp with the row's maximum taken out; ∂L/∂logits =
+/// (softmax − one_hot(label))/rows. Labels must be in [0, logits.cols()).
+template <typename Scalar>
+ClassificationLoss<Scalar> cross_entropy(const MatrixR<Scalar>& logits,
+                                         std::span<const std::uint8_t> labels);
 
 }  // namespace initscope
