@@ -134,10 +134,11 @@ FUZZ_PACKAGES := clang libclang-rt-dev libeigen3-dev
 FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -fno-omit-frame-pointer $(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link \
                  -I. -I/usr/include/eigen3 -DEIGEN_DONT_PARALLELIZE -pthread -MMD -MP
-# Every core source but those of the reports, the window's extras and the training data, which the
-# target never calls (and which would need zlib).
+# Every core source but those of the reports, the window's extras and training with its data, which
+# the target never calls (and which would need zlib).
 FUZZ_CORE_SRCS := $(filter-out core/compute/allocator.cpp core/io/atomic_file.cpp core/compare.cpp \
-                    core/init/inspector.cpp core/io/report.cpp core/data/fashion_mnist.cpp,\
+                    core/init/inspector.cpp core/io/report.cpp core/io/train_report.cpp \
+                    core/data/fashion_mnist.cpp $(wildcard core/train/*.cpp),\
                     $(wildcard core/*.cpp core/*/*.cpp))
 FUZZ_CORE_OBJS := $(patsubst core/%.cpp,$(FUZZ_DIR)/obj/core/%.o,$(FUZZ_CORE_SRCS))
 FUZZ_SEED_FILES := $(wildcard resources/examples/*.json resources/lessons/*.json)

@@ -5,6 +5,7 @@
 
 #include "app/gain_command.h"
 #include "app/run_command.h"
+#include "app/train_command.h"
 #include "app/window_commands.h"
 #include "core/names.h"
 
@@ -21,6 +22,11 @@ Usage:
   initscope run CONFIG [--out DIR] [--max-memory SIZE] [--threads N]
                                 runs the experiment in CONFIG (JSON, SPEC section 3), prints a
                                 per-layer table, writes DIR/stats.csv and DIR/stats.json
+  initscope train CONFIG [--out DIR] [--steps N] [--threads N] [--max-memory SIZE]
+                                trains the network of CONFIG on its task (Fashion-MNIST or the
+                                teacher; the config's "train" object), writes DIR/train.csv,
+                                DIR/train_layers.csv and step 0's DIR/stats.csv; Ctrl+C stops
+                                after the current step and writes what was done (exit 130)
   initscope export CONFIG --out DIR [--format png,svg,pdf,csv] [--size WxH]
                    [--theme light|dark|slides]
                                 renders the four plots and the 2x2 figure headless (default:
@@ -40,7 +46,8 @@ how many cores to use (default all; the results are the same for any count).
 
 Examples of CONFIG are in resources/examples/.
 
-Exit codes: 0 done, 1 failure while running, 2 bad input.
+Exit codes: 0 done, 1 failure while running, 2 bad input (a missing data file too), 130 training
+stopped by Ctrl+C.
 )";
 
 struct Command {
@@ -48,8 +55,9 @@ struct Command {
   int (*run)(const std::vector<std::string>&, std::ostream&, std::ostream&);
 };
 
-constexpr std::array<Command, 4> kCommands{{{"gui", gui_command},
+constexpr std::array<Command, 5> kCommands{{{"gui", gui_command},
                                             {"run", run_command},
+                                            {"train", train_command},
                                             {"export", export_command},
                                             {"gain", gain_command}}};
 

@@ -6,9 +6,9 @@
 #include <optional>
 
 #include "app/arguments.h"
+#include "app/experiment_arguments.h"
 #include "app/command_line.h"
 #include "core/compute/allocator.h"
-#include "core/io/atomic_file.h"
 #include "core/io/config_io.h"
 #include "core/error.h"
 #include "core/io/format.h"
@@ -20,70 +20,6 @@ namespace initscope::app {
 namespace {
 
 constexpr const char* kPrefix = "initscope run: ";
-
-struct RunArguments {
-  std::string config_path;
-  std::optional<std::string> out_dir;
-  RunOptions options;
-};
-
-// Parses the arguments; on a problem writes one line to err and returns nullopt.
-std::optional<RunArguments> parse(const std::vector<std::string>& args, std::ostream& err) {
-  RunArguments parsed;
-  bool have_config = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    auto value = [&]() -> const std::string* {
-      if (i + 1 >= args.size()) {
-        err << kPrefix << arg << " needs a value\n";
-        return nullptr;
-      }
-      return &args[++i];
-    };
-    if (arg == "--out") {
-      const std::string* dir = value();
-      if (dir == nullptr) return std::nullopt;
-      if (dir->empty()) {
-        err << kPrefix << "--out takes a folder, not an empty string\n";
-        return std::nullopt;
-      }
-      parsed.out_dir = *dir;
-    } else if (arg == "--max-memory") {
-      const std::string* text = value();
-      if (text == nullptr) return std::nullopt;
-      const std::optional<std::uint64_t> bytes = parse_bytes(*text);
-      if (!bytes || *bytes == 0) {
-        err << kPrefix << "--max-memory takes a size such as 512M or 8G, not \"" << *text << "\"\n";
-        return std::nullopt;
-      }
-      parsed.options.max_memory = *bytes;
-    } else if (arg == "--threads") {
-      const std::string* text = value();
-      if (text == nullptr) return std::nullopt;
-      const std::optional<std::int64_t> threads = parse_integer(*text, 1, 1024);
-      if (!threads) {
-        err << kPrefix << "--threads takes a whole number from 1 to 1024, not \"" << *text
-            << "\"\n";
-        return std::nullopt;
-      }
-      parsed.options.threads = static_cast<int>(*threads);
-    } else if (arg.starts_with("-") && arg.size() > 1) {
-      err << kPrefix << "unknown option " << arg << "; see initscope --help\n";
-      return std::nullopt;
-    } else if (!have_config) {
-      parsed.config_path = arg;
-      have_config = true;
-    } else {
-      err << kPrefix << "unexpected argument \"" << arg << "\" (one CONFIG only)\n";
-      return std::nullopt;
-    }
-  }
-  if (!have_config) {
-    err << kPrefix << "expected CONFIG [--out DIR] [--max-memory SIZE] [--threads N]\n";
-    return std::nullopt;
-  }
-  return parsed;
-}
 
 std::string headline(const Result& result) {
   const Config& c = result.config;
@@ -109,21 +45,6 @@ std::string headline(const Result& result) {
   return text + "\n";
 }
 
-// Writes both files; returns an empty string or the reason of the first failure.
-std::string write_outputs(const std::string& dir, const Result& result) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) return "cannot create " + dir + ": " + error.message();
-  const std::pair<const char*, std::string> files[] = {{"stats.csv", stats_csv(result)},
-                                                       {"stats.json", stats_json(result)}};
-  for (const auto& [name, text] : files) {
-    const std::string path = (std::filesystem::path(dir) / name).string();
-    std::string failure = write_file_atomically(path, text);
-    if (!failure.empty()) return failure;
-  }
-  return {};
-}
-
 }  // namespace
 
 int run_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -131,8 +52,12 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
     out << usage();
     return kExitOk;
   }
-  const std::optional<RunArguments> parsed = parse(args, err);
+  const std::optional<ExperimentArguments> parsed =
+      parse_experiment_arguments(args, kPrefix, false, err);
   if (!parsed) return kExitBadInput;
+  RunOptions options;
+  options.max_memory = parsed->max_memory;
+  options.threads = parsed->threads;
 
   // Everything is checked before anything is written: on bad input the output folder is not
   // even created.
@@ -150,9 +75,9 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
   };
   try {
     loaded = load_config(parsed->config_path);
-    if (!memory_refusal(loaded.config, parsed->options))
+    if (!memory_refusal(loaded.config, options))
       prefer_huge_pages(static_cast<std::size_t>(estimate_memory(loaded.config).total()));
-    result = run(loaded.config, parsed->options, [&](std::int64_t, std::int64_t) {
+    result = run(loaded.config, options, [&](std::int64_t, std::int64_t) {
       warn();
       return true;
     });
@@ -168,7 +93,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   out << headline(result) << stats_table(result);
-  const int threads = parsed->options.threads > 0 ? parsed->options.threads : max_threads();
+  const int threads = options.threads > 0 ? options.threads : max_threads();
   char timing[96];
   std::snprintf(timing, sizeof timing, "loss %.6g; %.0f ms on %d thread%s\n", result.loss,
                 1000 * seconds, threads, threads == 1 ? "" : "s");
@@ -177,7 +102,8 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
     err << kPrefix << "warning: " << warning << "\n";
 
   if (parsed->out_dir) {
-    const std::string failure = write_outputs(*parsed->out_dir, result);
+    const std::string failure = write_output_files(
+        *parsed->out_dir, {{"stats.csv", stats_csv(result)}, {"stats.json", stats_json(result)}});
     if (!failure.empty()) {
       err << kPrefix << failure << "\n";
       return kExitFailure;

@@ -11,4 +11,11 @@ class InputError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+/// A data set that cannot be read (a missing or corrupt file): bad input too, whose message names
+/// the file and what to install, complete without the config's name.
+class DataError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 }  // namespace initscope

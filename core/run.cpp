@@ -17,14 +17,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Each tensor draws from its own Philox stream, so that changing one setting (the depth, say)
-// leaves every other tensor's numbers as they were.
-enum class StreamKind : std::uint64_t { weight = 1, bias = 2, input = 3, probe = 4 };
-Generator generator(const Config& config, StreamKind kind, std::int64_t layer = 0) {
-  return Generator(config.seed,
-                   (static_cast<std::uint64_t>(kind) << 32) | static_cast<std::uint64_t>(layer));
-}
-
 bool is_conv(const Config& config) {
   return config.network.type == NetworkType::conv2d;
 }
@@ -126,10 +118,15 @@ std::optional<double> saturated_share(Activation activation, const MatrixRM& h) 
 
 }  // namespace
 
+Generator stream_generator(const Config& config, Stream stream, std::int64_t index) {
+  return Generator(config.seed,
+                   (static_cast<std::uint64_t>(stream) << 32) | static_cast<std::uint64_t>(index));
+}
+
 Layer<float> sample_layer(const Config& config, const InitResolution& init, std::int64_t l) {
   const Shape shape = weight_shape(config, l);
   Tensor weight = Tensor::for_overwrite(shape);
-  Generator weight_gen = generator(config, StreamKind::weight, l);
+  Generator weight_gen = stream_generator(config, Stream::weight, l);
   sample(law_of(init.scheme, init.args, shape), weight, weight_gen);
   Layer<float> layer;
   layer.weight = std::move(weight.matrix());
@@ -143,7 +140,7 @@ Layer<float> sample_layer(const Config& config, const InitResolution& init, std:
       case BiasInit::Kind::torch_default: {
         // nn.Linear.reset_parameters: U(±1/√fan_in) with the weight's fan_in.
         const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in_of(config, l)));
-        Generator bias_gen = generator(config, StreamKind::bias, l);
+        Generator bias_gen = stream_generator(config, Stream::bias, l);
         fill_uniform({layer.bias.data(), static_cast<std::size_t>(layer.bias.size())}, -bound,
                      bound, bias_gen);
         break;
@@ -176,7 +173,7 @@ std::optional<std::vector<Layer<float>>> initialize_layers(const Config& config,
 }  // namespace
 
 MatrixRM sample_input(const Config& config) {
-  Generator gen = generator(config, StreamKind::input);
+  Generator gen = stream_generator(config, Stream::input);
   return draw_activation(config, inputs_of(config, 1), [&](std::span<float> values) {
     switch (config.input.distribution) {
       case InputDistribution::normal:
@@ -206,10 +203,8 @@ std::vector<double> lsuv_rescale(Stack<float>& stack, int l) {
   return variances;
 }
 
-namespace {
-
-void fill_forward_stats(const Stack<float>& stack, int l, Activation activation, int bins,
-                        LayerStats& stats, LayerHistograms& histograms) {
+void measure_forward(const Stack<float>& stack, int l, Activation activation, int bins,
+                     LayerStats& stats, LayerHistograms& histograms) {
   stats.layer = l;
   bool finite = true;
   if (l >= 1) {
@@ -239,10 +234,11 @@ void fill_forward_stats(const Stack<float>& stack, int l, Activation activation,
   stats.overflow = !(finite && s.all_finite());
 }
 
-// Returns the summary of grad_h, which the mean-field prediction starts from at the top layer.
-Summary fill_backward_stats(const MatrixRM& grad_h, const MatrixRM* grad_z, const MatrixRM* grad_w,
-                            int bins, LayerStats& stats, LayerHistograms& histograms) {
-  SummaryHistogram gh = summarize_with_histogram(span_of(grad_h), bins);
+Summary measure_backward(const LayerGradients<float>& grads, int bins, LayerStats& stats,
+                         LayerHistograms& histograms) {
+  const MatrixRM* grad_z = grads.grad_z;
+  const MatrixRM* grad_w = grads.grad_w;
+  SummaryHistogram gh = summarize_with_histogram(span_of(grads.grad_h), bins);
   stats.grad_act_var = moment(gh.summary, gh.summary.variance);
   histograms.activation_gradients = std::move(gh.histogram);
   bool finite = gh.summary.all_finite();
@@ -259,8 +255,6 @@ Summary fill_backward_stats(const MatrixRM& grad_h, const MatrixRM* grad_z, cons
   stats.overflow = stats.overflow || !finite;
   return gh.summary;
 }
-
-}  // namespace
 
 std::string format_bytes(double bytes) {
   static constexpr const char* kUnits[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -442,13 +436,13 @@ Result run(const Config& config, const RunOptions& options, const Progress& prog
   const int bins = options.histogram_bins;
   result.layers.resize(static_cast<std::size_t>(depth) + 1);
   result.histograms.resize(static_cast<std::size_t>(depth) + 1);
-  fill_forward_stats(stack, 0, activation, bins, result.layers[0], result.histograms[0]);
+  measure_forward(stack, 0, activation, bins, result.layers[0], result.histograms[0]);
   int first_overflow = 0;  // the first layer whose forward pass produced Inf/NaN; 0: none
   for (int l = 1; l <= depth; ++l) {
     stack.compute_preactivation(l);
     if (config.init.scheme == Scheme::lsuv) result.lsuv_variances.push_back(lsuv_rescale(stack, l));
     stack.complete_layer(l);
-    fill_forward_stats(stack, l, activation, bins, result.layers[l], result.histograms[l]);
+    measure_forward(stack, l, activation, bins, result.layers[l], result.histograms[l]);
     // Inf or NaN propagates: every layer after the first overflow is marked too.
     if (result.layers[l].overflow && first_overflow == 0) first_overflow = l;
     result.layers[l].overflow = result.layers[l].overflow || result.layers[l - 1].overflow;
@@ -464,7 +458,7 @@ Result run(const Config& config, const RunOptions& options, const Progress& prog
   }
 
   const MatrixRM& output = stack.output();
-  Generator probe_gen = generator(config, StreamKind::probe);
+  Generator probe_gen = stream_generator(config, Stream::probe);
   const MatrixRM probe = draw_activation(config, output.cols(), [&](std::span<float> values) {
     fill_normal(values, 0.0, 1.0, probe_gen);
   });
@@ -477,8 +471,7 @@ Result run(const Config& config, const RunOptions& options, const Progress& prog
       std::move(loss.gradient),
       [&](const LayerGradients<float>& grads) {
         const int l = grads.layer;
-        const Summary g = fill_backward_stats(grads.grad_h, grads.grad_z, grads.grad_w, bins,
-                                              result.layers[l], result.histograms[l]);
+        const Summary g = measure_backward(grads, bins, result.layers[l], result.histograms[l]);
         if (l == depth && g.all_finite()) {
           measured_top = TopGradient{g.variance + g.mean * g.mean, g.mean};
         }

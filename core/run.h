@@ -11,6 +11,7 @@
 
 #include "core/config.h"
 #include "core/result.h"
+#include "core/init/rng.h"
 #include "core/nn/stack.h"
 
 namespace initscope {
@@ -50,6 +51,20 @@ InitResolution resolve_init(const Config& config);
 /// The block of every layer: activation with its parameter, norm and placement, residual α.
 BlockSpec block_spec(const Config& config);
 
+/// The random streams of an experiment: each tensor draws from its own Philox stream of the seed,
+/// so that changing one setting (the depth, say) leaves every other tensor's numbers as they were.
+/// Training's streams (SPEC section 8) come after run()'s.
+enum class Stream : std::uint64_t {
+  weight = 1,
+  bias = 2,
+  input = 3,
+  probe = 4,
+  readout = 5,      // the readout's weight
+  batch_order = 6,  // Fashion-MNIST: one permutation per epoch (index = epoch)
+  teacher = 7,      // the teacher task: A, B, the evaluation set, then the batches
+};
+Generator stream_generator(const Config& config, Stream stream, std::int64_t index = 0);
+
 /// Layer l's weight and bias (l in 1..depth) exactly as run() samples them: each tensor draws from
 /// its own stream of the seed, so a layer can be drawn alone. LSUV's rescaling is not applied.
 Layer<float> sample_layer(const Config& config, const InitResolution& init, std::int64_t l);
@@ -61,6 +76,16 @@ MatrixRM sample_input(const Config& config);
 /// stack whose layers before l are complete: W_l is scaled by 1/√Var(z_l) until
 /// |Var(z_l) − 1| < 0.1, at most 10 times. Returns the variances seen, the last one included.
 std::vector<double> lsuv_rescale(Stack<float>& stack, int l);
+
+/// Layer l's statistics of SPEC section 4 from the forward pass (l = 0: the input), as run()
+/// measures them: weights, pre-activations, activations, their histograms.
+void measure_forward(const Stack<float>& stack, int l, Activation activation, int bins,
+                     LayerStats& stats, LayerHistograms& histograms);
+
+/// The gradient columns of the layer the backward pass hands out, and the histogram of ∂L/∂h_l.
+/// Returns the summary of ∂L/∂h_l, which the mean-field prediction starts from at the top layer.
+Summary measure_backward(const LayerGradients<float>& grads, int bins, LayerStats& stats,
+                         LayerHistograms& histograms);
 
 /// Initializes the stack, runs the forward and backward passes and measures every layer.
 /// Throws InputError for an invalid config or a run over the memory limit (nothing allocated).

@@ -31,7 +31,7 @@ constexpr std::array<float, 256> kPixelValues = [] {
 }();
 
 [[noreturn]] void fail(const std::string& path, const std::string& problem) {
-  throw InputError(path + ": " + problem +
+  throw DataError(path + ": " + problem +
                    "; install Debian's package dataset-fashion-mnist, or point "
                    "INITSCOPE_FASHION_MNIST at a folder holding the four files");
 }

@@ -41,7 +41,7 @@ std::string fashion_mnist_folder(const std::string& data_dir = {});
 /// header, images of 28 × 28, the exact size, labels 0..9, as many labels as images (any count, so
 /// that small test sets load too). Loads once per process and folder (the folder's name as given):
 /// later calls return the same object. Thread-safe; a failed load is not kept, so the next call
-/// tries again. Throws InputError `<path of the file>: <problem>; install Debian's package
+/// tries again. Throws DataError `<path of the file>: <problem>; install Debian's package
 /// dataset-fashion-mnist, or ...`.
 std::shared_ptr<const FashionMnist> load_fashion_mnist(const std::string& data_dir = {});
 

@@ -47,7 +47,9 @@ MatrixR<double> forward(const Config& c, const MatrixR<double>& x) {
   std::vector<Layer<double>> layers;
   for (int l = 1; l <= c.network.depth; ++l) {
     const Layer<float> sampled = sample_layer(c, init, l);
-    layers.push_back({sampled.weight.cast<double>(), sampled.bias.cast<double>()});
+    Layer<double>& layer = layers.emplace_back();
+    layer.weight = sampled.weight.cast<double>();
+    layer.bias = sampled.bias.cast<double>();
   }
   Stack<double> stack(block_spec(c), std::move(layers), x);
   stack.forward();

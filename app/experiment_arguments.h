@@ -1,0 +1,36 @@
+#pragma once
+
+// The arguments `run` and `train` share, CONFIG [--out DIR] [--max-memory SIZE] [--threads N]
+// (and train's --steps N), and the writing of their output files.
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/config.h"
+
+namespace initscope::app {
+
+struct ExperimentArguments {
+  std::string config_path;
+  std::optional<std::string> out_dir;
+  std::uint64_t max_memory = kDefaultMaxMemory;
+  int threads = 0;                    // 0: every core
+  std::optional<std::int64_t> steps;  // train only
+};
+
+/// Parses the arguments after the command's name; `with_steps` accepts --steps. On a problem
+/// writes one line, starting with `prefix` ("initscope run: "), to err and returns nullopt.
+std::optional<ExperimentArguments> parse_experiment_arguments(const std::vector<std::string>& args,
+                                                              const std::string& prefix,
+                                                              bool with_steps, std::ostream& err);
+
+/// Creates `dir` and writes each (file name, text) into it atomically; returns an empty string,
+/// or the reason of the first failure.
+std::string write_output_files(const std::string& dir,
+                               const std::vector<std::pair<std::string, std::string>>& files);
+
+}  // namespace initscope::app
