@@ -14,7 +14,8 @@ namespace initscope {
 
 /// Serves blocks up to 32 MiB from the heap and keeps up to 256 MiB of freed memory there for the
 /// next run. For a process that runs one experiment after another (the window); call it before
-/// the first run. Does nothing outside glibc.
+/// the first run; `initscope train` calls it too, whose steps allocate the same buffers again and
+/// again. Does nothing outside glibc.
 void keep_freed_memory_for_reuse();
 
 /// For a process that runs one experiment and exits (`initscope run`, `export`): serves blocks up
