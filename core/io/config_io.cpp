@@ -33,6 +33,11 @@ constexpr std::string_view kInitKeys[] = {
 constexpr std::string_view kNormKeys[] = {"name", "placement", "eps",  "groups",
                                           "size", "alpha",     "beta", "k"};
 constexpr std::string_view kLossKeys[] = {"name"};
+// A lesson file (core/lesson.h) is an experiment file with these five texts beside its keys: not
+// part of the experiment, and not unknown either, so `initscope run` and `train` read a lesson
+// without a warning.
+constexpr std::string_view kLessonTextKeys[] = {"title", "summary", "observe", "question",
+                                                "answer"};
 constexpr std::string_view kTrainKeys[] = {
     "task",  "steps",        "batch",      "optimizer",  "lr",        "momentum", "weight_decay",
     "betas", "adam_eps",     "readout_init", "eval_every", "eval_size", "data_dir"};
@@ -203,6 +208,9 @@ class Reader {
       } else if (key == "train") {
         c.train.emplace();
         read_train(section(v, key), *c.train);
+      } else if (std::find(std::begin(kLessonTextKeys), std::end(kLessonTextKeys), key) !=
+                 std::end(kLessonTextKeys)) {
+        // a lesson's text, read by parse_lesson
       } else {
         unknown_key(key, key, kTopKeys);
       }

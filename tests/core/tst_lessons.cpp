@@ -25,6 +25,7 @@
 #include "core/init/schemes.h"
 #include "core/nn/stack.h"
 #include "core/compute/tensor.h"
+#include "core/train/train.h"
 
 using namespace initscope;
 
@@ -152,6 +153,31 @@ double row_spread(const MatrixRD& m) {
 // sums; units that genuinely differ do so by a fraction of order 1.
 constexpr double kEqual = 1e-9;
 constexpr double kDifferent = 0.1;
+
+// --- training (SPEC section 8) ----------------------------------------------------------------------
+
+// Chance on Fashion-MNIST's ten balanced classes is 10%; a network that learns nothing stays within
+// a few points of it (a constant guess scores its class's share of the first 1000 test images).
+// The learning runs reach 60–80% in the lessons' steps over the seeds tried, far from both bounds.
+constexpr double kChanceAtMost = 0.2;
+
+TrainResult train_variant(const Config& c, const std::function<void(Config&)>& change = {}) {
+  Config v = c;
+  if (change) change(v);
+  return train(v);
+}
+
+double final_accuracy(const TrainResult& r) {
+  return r.steps.back().eval_acc.value_or(std::nan(""));
+}
+
+QString accuracies(const TrainResult& r) {
+  QString text;
+  for (const TrainStepRecord& row : r.steps) {
+    if (row.eval_acc) text += QString(" %1:%2").arg(row.step).arg(*row.eval_acc);
+  }
+  return text;
+}
 
 // --- the claims ----------------------------------------------------------------------------------
 
@@ -694,6 +720,61 @@ const std::map<QString, Check>& checks() {
          one_by_one(i11);
          i11.norm.name = Norm::instance;
          QVERIFY_THROWS_EXCEPTION(InputError, validate(i11));
+       }},
+      {"16_train_zero_init.json",
+       [](const Config& c, const Result&) {
+         // Zero blocks output tanh(0) = 0: the readout's weight gradient (∂L/∂logits)ᵀ·0 is 0 and
+         // nothing below gets one. Only the readout's bias learns the class prior: ln 10 at best.
+         const TrainResult r = train(c);
+         QVERIFY2(!r.diverged && r.steps_done == c.train->steps, "did not run to the end");
+         for (const TrainLayerRecord& l : r.layers) {
+           QVERIFY2(l.grad_weight_std == 0.0 && l.weight_std == 0.0,
+                    qPrintable(QString("step %1 layer %2").arg(l.step).arg(l.layer)));
+         }
+         QVERIFY2(final_accuracy(r) <= kChanceAtMost, qPrintable(accuracies(r)));
+         QVERIFY(*r.steps.back().eval_loss > std::log(10.0) - 0.01);
+       }},
+      {"17_train_small_normal_stalls.json",
+       [](const Config& c, const Result&) {
+         // Each layer scales the signal by about 0.01·√128·√½ ≈ 0.08: nothing reaches the readout.
+         const TrainResult bad = train(c);
+         QVERIFY2(final_accuracy(bad) <= kChanceAtMost, qPrintable(accuracies(bad)));
+         const TrainResult he = train_variant(c, [](Config& v) {
+           v.init.scheme = Scheme::kaiming_normal;
+           v.init.args.std.reset();
+         });
+         QVERIFY2(final_accuracy(he) >= 0.6, qPrintable(accuracies(he)));
+       }},
+      {"18_train_batchnorm_rescue.json",
+       [](const Config& c, const Result&) {
+         const TrainResult rescued = train(c);
+         QVERIFY2(final_accuracy(rescued) >= 0.6, qPrintable(accuracies(rescued)));
+         const TrainResult without = train_variant(c, [](Config& v) { v.norm.name = Norm::none; });
+         QVERIFY2(final_accuracy(without) <= kChanceAtMost, qPrintable(accuracies(without)));
+       }},
+      {"19_train_xavier_vs_he_30_layers.json",
+       [](const Config& c, const Result& r) {
+         // Xavier's gain 1 halves the variance at each ReLU: 2⁻³⁰ after 30 layers at step 0.
+         QVERIFY2(act_var(r, depth_of(r)) < 1e-6 * act_var(r, 1), qPrintable(row(r, depth_of(r))));
+         const TrainResult xavier = train(c);
+         QVERIFY2(final_accuracy(xavier) <= kChanceAtMost, qPrintable(accuracies(xavier)));
+         const TrainResult he = train_variant(c, [](Config& v) {
+           v.init.scheme = Scheme::kaiming_normal;
+           v.init.gain = {};
+         });
+         QVERIFY2(final_accuracy(he) >= 0.5, qPrintable(accuracies(he)));
+       }},
+      {"20_train_zero_readout.json",
+       [](const Config& c, const Result&) {
+         // Zero logits: the uniform softmax, loss ln 10 to the last digits, at step 0.
+         const TrainResult zero = train(c);
+         QVERIFY(std::abs(*zero.steps.front().eval_loss - std::log(10.0)) < 1e-12);
+         const TrainResult same =
+             train_variant(c, [](Config& v) { v.train->readout_init = ReadoutInit::same; });
+         QVERIFY2(*same.steps.front().eval_loss > std::log(10.0) + 0.2,
+                  qPrintable(QString::number(*same.steps.front().eval_loss)));
+         QVERIFY2(final_accuracy(zero) >= 0.65, qPrintable(accuracies(zero)));
+         QVERIFY2(final_accuracy(same) >= 0.65, qPrintable(accuracies(same)));
        }},
   };
   return table;

@@ -557,6 +557,9 @@ class TestConfig : public QObject {
     QTest::newRow("unknown train key") << doc(R"("train": {"stpes": 10})")
                                        << QStringList{R"(x.json: train.stpes: unknown key, )"
                                                       R"(ignored (did you mean "steps"?))"};
+    QTest::newRow("a lesson's texts are not unknown keys")
+        << doc(R"("title": "T", "summary": "S", "observe": "O", "question": "Q", "answer": "A")")
+        << QStringList{};
     QTest::newRow("param on tanh")
         << doc(R"("activation": {"param": 0.5, "name": "tanh"})")
         << QStringList{"x.json: activation.param: tanh takes no parameter, ignored"};
