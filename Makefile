@@ -90,7 +90,7 @@ test-sanitize: deps
 	@$(MAKE) --no-print-directory test-tsan
 
 # ThreadSanitizer, in build-tsan, on the tests whose code runs on several threads: the engine's
-# pool and the convolutions (tst_parallel, tst_run, tst_conv), the window's workers
+# pool, the convolutions and training (tst_parallel, tst_run, tst_conv, tst_train), the window's workers
 # (tst_run_controller, tst_job_runner) and the window (tst_main_window, tst_theory_window with its
 # theory workers, tst_window_reliability). Only those are built. Qt and GLib are not built with
 # TSan: ignore_noninstrumented_modules=1 keeps it from checking the memory they touch through its
@@ -98,7 +98,7 @@ test-sanitize: deps
 # pthread synchronization still counts. Their other synchronization (QMutex on futexes, the queue of
 # queued signals) stays invisible to it, which ui/job_runner.h is written around.
 # tests/sanitizers/tsan.supp says what may go in that file.
-TSAN_TESTS := tst_parallel tst_run tst_conv tst_run_controller tst_job_runner tst_main_window \
+TSAN_TESTS := tst_parallel tst_run tst_conv tst_train tst_run_controller tst_job_runner tst_main_window \
               tst_theory_window tst_window_reliability
 empty :=
 space := $(empty) $(empty)
