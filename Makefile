@@ -90,9 +90,9 @@ test-sanitize: deps
 	@$(MAKE) --no-print-directory test-tsan
 
 # ThreadSanitizer, in build-tsan, on the tests whose code runs on several threads: the engine's
-# pool, the convolutions and training (tst_parallel, tst_run, tst_conv, tst_train), the window's workers
-# (tst_run_controller, tst_job_runner) and the window (tst_main_window, tst_theory_window with its
-# theory workers, tst_window_reliability). Only those are built. Qt and GLib are not built with
+# pool, the convolutions and training (tst_parallel, tst_run, tst_conv, tst_train), the window's
+# workers (tst_run_controller, tst_job_runner) and the window (tst_main_window, tst_theory_window
+# with its theory workers, tst_window_reliability). Only those are built. Qt and GLib are not built with
 # TSan: ignore_noninstrumented_modules=1 keeps it from checking the memory they touch through its
 # interceptors (malloc, free, pthread_cond_*: QtTest's watchdog thread at exit, for one) while their
 # pthread synchronization still counts. Their other synchronization (QMutex on futexes, the queue of
