@@ -109,8 +109,8 @@ class TestCli : public QObject {
     QCOMPARE(r.exit_code, 0);
     QVERIFY(r.out.contains("Usage:"));
     for (const char* command :
-         {"initscope gui [CONFIG]", "initscope run CONFIG", "initscope export CONFIG --out DIR",
-          "initscope gain NAME [PARAM]"}) {
+         {"initscope gui [CONFIG]", "initscope run CONFIG", "initscope train CONFIG",
+          "initscope export CONFIG --out DIR", "initscope gain NAME [PARAM]"}) {
       QVERIFY2(r.out.contains(command), command);
     }
     const Result v = run({"--version"});
