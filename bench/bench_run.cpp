@@ -1,11 +1,6 @@
 // The engine end to end: run() of the experiment against the pure GEMMs of the same shapes
 // (the roofline), the default window experiment, the whole `initscope run` process with its peak
 // memory, and PyTorch's forward+backward of the same experiment when torch is installed.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <benchmark/benchmark.h>
 
@@ -17,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/processes.h"
 #include "bench/run_loops.h"
 #include "bench/targets.h"
 #include "core/io/config_io.h"
@@ -24,8 +20,6 @@
 #include "core/compute/parallel.h"
 #include "core/run.h"
 #include "core/compute/tensor.h"
-
-extern char** environ;  // handed to the programs the benchmark starts
 
 namespace initscope::bench {
 namespace {
@@ -62,72 +56,6 @@ void gemm_roofline(benchmark::State& state, const Config& c) {
       benchmark::Counter(gemm_flops(c), benchmark::Counter::kIsIterationInvariantRate);
 }
 
-struct ProcessRun {
-  double seconds = 0;     // wall time; negative if the program failed
-  double peak_bytes = 0;  // its peak resident memory, when run through initscope_peak_rss
-};
-
-std::filesystem::path scratch_dir() {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "initscope-bench";
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-// This process's environment less the variables named in `drop`.
-std::vector<char*> environment_without(const std::vector<std::string>& drop) {
-  std::vector<char*> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string entry = *e;
-    const std::string name = entry.substr(0, entry.find('='));
-    if (std::find(drop.begin(), drop.end(), name) == drop.end()) env.push_back(*e);
-  }
-  env.push_back(nullptr);
-  return env;
-}
-
-// Runs a program to completion, standard output discarded; its wall time. Its environment is
-// this one's, less the variables named in `drop_env`.
-ProcessRun spawn_and_wait(const std::vector<std::string>& args,
-                          const std::vector<std::string>& drop_env = {}) {
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  const auto start = std::chrono::steady_clock::now();
-  pid_t pid = 0;
-  std::vector<char*> env = environment_without(drop_env);
-  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  ProcessRun result;
-  int status = 0;
-  if (spawned != 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-      WEXITSTATUS(status) != 0) {
-    result.seconds = -1;
-    return result;
-  }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return result;
-}
-
-// The same through initscope_peak_rss, which also gives the program's peak resident memory. The
-// wall time includes that small program's fork, some 0.1 ms.
-ProcessRun spawn_measured(const std::vector<std::string>& args) {
-  const std::string peak_file = (scratch_dir() / "peak.txt").string();
-  std::vector<std::string> wrapped{PEAK_RSS_EXE, peak_file};
-  wrapped.insert(wrapped.end(), args.begin(), args.end());
-  ProcessRun result = spawn_and_wait(wrapped);
-  std::ifstream(peak_file) >> result.peak_bytes;
-  return result;
-}
-
-std::string write_config(const Config& c, const std::string& name) {
-  const std::filesystem::path path = scratch_dir() / (name + ".json");
-  std::ofstream(path) << config_to_json(c);
-  return path.string();
-}
-
 // The whole `initscope run CONFIG` process, wall clock, with its peak resident memory.
 void process_run(benchmark::State& state, const Config& c, const std::string& name) {
   const std::string config = write_config(c, name);
@@ -155,39 +83,13 @@ void process_run(benchmark::State& state, const Config& c, const std::string& na
 // `at_best`: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, which this machine's environment sets
 // and which hold OpenBLAS to AVX2 kernels on an AVX-512 CPU; otherwise torch as configured here.
 void torch_reference(benchmark::State& state, const Config& c, bool at_best) {
-  const std::string threads = std::to_string(state.range(0));
-  const std::string script = std::string(INITSCOPE_SOURCE_DIR) + "/bench/torch_reference.py";
-  const std::string result_file = (scratch_dir() / "torch.txt").string();
-  const std::vector<std::string> drop =
-      at_best ? std::vector<std::string>{"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"}
-              : std::vector<std::string>{};
-  std::vector<std::string> args{"/usr/bin/python3", script, "--threads", threads, "--depth",
-                                std::to_string(c.network.depth), "--width",
-                                std::to_string(c.network.width), "--batch",
-                                std::to_string(c.input.batch), "--dim", std::to_string(c.input.dim),
-                                "--repeats", "10", "--out", result_file};
-  if (c.network.type == NetworkType::conv2d) {
-    for (const std::string& a :
-         {std::string("--conv"), std::string("--channels"), std::to_string(c.input.channels),
-          std::string("--size"), std::to_string(c.input.height), std::string("--kernel"),
-          std::to_string(c.network.kernel)})
-      args.push_back(a);
-  }
   for (auto _ : state) {
-    std::filesystem::remove(result_file);
-    const ProcessRun r = spawn_and_wait(args, drop);
-    double seconds = -1;
-    std::string how;
-    if (std::ifstream in(result_file); in) {
-      in >> seconds;
-      std::getline(in, how);
-    }
-    if (r.seconds < 0 || !(seconds > 0)) {
+    const double seconds = torch_seconds(state, c, at_best, {});
+    if (seconds < 0) {
       state.SkipWithError("python3 with torch not available");
       return;
     }
     state.SetIterationTime(seconds);
-    state.SetLabel(how);
   }
   const double flops = c.network.type == NetworkType::conv2d ? conv_gemm_flops(c) : gemm_flops(c);
   state.counters["GFLOP/s"] =

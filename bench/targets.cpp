@@ -154,6 +154,26 @@ void engine_targets(const Runs& runs, Table& table) {
   table.add("16. process / best GEMM, 1 thread", process.text, ">= 85%", process.value >= 0.85);
 }
 
+// Issue 17: a training step against the GEMMs of its products and against torch's training step,
+// and the default training run as a whole process.
+void training_targets(const Runs& runs, Table& table) {
+  for (int t : {1, 2}) {
+    const std::string threads = "/threads:" + std::to_string(t);
+    const std::string on = t == 1 ? ", 1 thr" : ", 2 thr";
+    const Figure step = share_of_gemm(seconds(runs, "train/big" + threads),
+                                      seconds(runs, "gemm/big" + threads), "step");
+    table.add("17. train step / best GEMM, big" + on, step.text, ">= 80%", step.value >= 0.8);
+    for (const std::string experiment : {"default", "big"}) {
+      const Figure f = speedup(seconds(runs, "train/" + experiment + threads),
+                               seconds(runs, "torch-train/" + experiment + threads));
+      table.add("17. steps/s vs torch, " + experiment + on, f.text, "> 1x", f.value > 1);
+    }
+  }
+  const auto whole = seconds(runs, "process/default-training/threads:2");
+  table.add("17. default training run, 2 thr", ms_text(whole), "< 3000 ms",
+            whole && *whole < 3.0);
+}
+
 // The PyTorch function each scheme matches, for the "2x faster than torch" row.
 std::string torch_counterpart(Scheme s) {
   switch (s) {
@@ -352,6 +372,7 @@ void print_targets(const Runs& runs) {
   );
   Table table;
   engine_targets(runs, table);
+  training_targets(runs, table);
   sampling_targets(runs, table);
   window_targets(runs, table);
   thread_targets(runs, table);

@@ -14,7 +14,12 @@ with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (bench/bench_run.cpp does) so 
 its kernels for this CPU.
 
 With --schemes, times each torch.nn.init function on a 1024×1024 float tensor instead (best of
---repeats after a warm-up) and writes one "name seconds" line per function."""
+--repeats after a warm-up) and writes one "name seconds" line per function.
+
+With --train STEPS, times training steps instead (issue 17): the same stack with a readout
+Linear(width, 10), cross-entropy on a fixed batch with fixed labels, torch.optim.SGD; one step is
+zero_grad, forward, loss, backward and step. Writes the seconds per step (the best of --repeats
+runs of STEPS steps), so that the data pipeline is left out on both sides."""
 import argparse
 import ctypes
 import time
@@ -78,6 +83,33 @@ def time_schemes(a):
             f.write("%s %r\n" % (name, best_time(fn, a.repeats)))
 
 
+def time_training(a, model):
+    x = torch.randn(a.batch, a.dim)
+    labels = torch.randint(0, 10, (a.batch,))
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-4)
+
+    def steps():
+        for _ in range(a.train):
+            optimizer.zero_grad(set_to_none=True)
+            torch.nn.functional.cross_entropy(model(x), labels).backward()
+            optimizer.step()
+
+    write_best_split(a, steps, a.train)
+
+
+def write_best_split(a, fn, per):
+    """Times fn on each split of torch's and OpenBLAS's threads with at most a.threads of either and
+    writes the best time divided by `per`, with its split."""
+    results = []
+    for split in sorted({(a.threads, a.threads), (1, a.threads), (a.threads, 1)}):
+        set_threads(*split)
+        results.append((best_time(fn, a.repeats) / per, split))
+    best, (torch_threads, blas_threads) = min(results)
+    with open(a.out, "w") as f:
+        f.write("%r torch_threads=%d openblas_threads=%d openblas_core=%s\n"
+                % (best, torch_threads, blas_threads, openblas_core()))
+
+
 def main():
     p = argparse.ArgumentParser()
     for name, default in (("threads", 1), ("depth", 10), ("width", 1024), ("batch", 512), ("dim", 1024), ("repeats", 5)):
@@ -87,6 +119,8 @@ def main():
     # --conv: depth × (Conv2d(in, width, kernel, padding kernel/2) + ReLU) on batch × channels ×
     # size × size images (issue 8's stack); --dim is then unused.
     p.add_argument("--conv", action="store_true")
+    p.add_argument("--train", type=int, default=0)
+    p.add_argument("--activation", choices=("relu", "tanh"), default="relu")
     for name, default in (("channels", 3), ("size", 32), ("kernel", 3)):
         p.add_argument("--" + name, type=int, default=default)
     a = p.parse_args()
@@ -103,7 +137,10 @@ def main():
         else:
             layer = torch.nn.Linear(a.dim if l == 0 else a.width, a.width)
         torch.nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
-        layers += [layer, torch.nn.ReLU()]
+        layers += [layer, torch.nn.ReLU() if a.activation == "relu" else torch.nn.Tanh()]
+    if a.train:
+        time_training(a, torch.nn.Sequential(*layers, torch.nn.Linear(a.width, 10)))
+        return
     model = torch.nn.Sequential(*layers)
     if a.conv:
         x = torch.randn(a.batch, a.channels, a.size, a.size, requires_grad=True)
@@ -118,14 +155,7 @@ def main():
         loss = (model(x) * probe).sum()
         loss.backward()
 
-    results = []
-    for split in sorted({(a.threads, a.threads), (1, a.threads), (a.threads, 1)}):
-        set_threads(*split)
-        results.append((best_time(forward_backward, a.repeats), split))
-    best, (torch_threads, blas_threads) = min(results)
-    with open(a.out, "w") as f:
-        f.write("%r torch_threads=%d openblas_threads=%d openblas_core=%s\n"
-                % (best, torch_threads, blas_threads, openblas_core()))
+    write_best_split(a, forward_backward, 1)
 
 
 if __name__ == "__main__":
