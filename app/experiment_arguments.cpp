@@ -76,6 +76,12 @@ std::optional<ExperimentArguments> parse_experiment_arguments(const std::vector<
   return parsed;
 }
 
+void print_refusal(std::ostream& err, const std::string& prefix, const std::string& config_path,
+                   const std::string& message) {
+  const bool named = message.starts_with(config_path);
+  err << prefix << (named ? "" : config_path + ": ") << message << "\n";
+}
+
 std::string write_output_files(const std::string& dir,
                                const std::vector<std::pair<std::string, std::string>>& files) {
   std::error_code error;

@@ -28,6 +28,11 @@ std::optional<ExperimentArguments> parse_experiment_arguments(const std::vector<
                                                               const std::string& prefix,
                                                               bool with_steps, std::ostream& err);
 
+/// Writes a refusal of the config at `config_path` as one line: `prefix`, the path unless the
+/// message (from the file's reader) already starts with it, the message.
+void print_refusal(std::ostream& err, const std::string& prefix, const std::string& config_path,
+                   const std::string& message);
+
 /// Creates `dir` and writes each (file name, text) into it atomically; returns an empty string,
 /// or the reason of the first failure.
 std::string write_output_files(const std::string& dir,

@@ -83,10 +83,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out, std::os
     });
     warn();
   } catch (const InputError& e) {
-    const std::string message = e.what();
-    // Errors from the file itself already name it; those from run() (memory) get the name here.
-    const bool named = message.starts_with(parsed->config_path);
-    err << kPrefix << (named ? "" : parsed->config_path + ": ") << message << "\n";
+    print_refusal(err, kPrefix, parsed->config_path, e.what());
     return kExitBadInput;
   }
   const double seconds =

@@ -131,10 +131,7 @@ int train_command(const std::vector<std::string>& args, std::ostream& out, std::
       err << kPrefix << e.what() << "\n";
       return kExitBadInput;
     } catch (const InputError& e) {
-      // Errors from the file itself already name it; those from train() get the name here.
-      const std::string message = e.what();
-      const bool named = message.starts_with(parsed->config_path);
-      err << kPrefix << (named ? "" : parsed->config_path + ": ") << message << "\n";
+      print_refusal(err, kPrefix, parsed->config_path, e.what());
       return kExitBadInput;
     }
   }

@@ -207,6 +207,16 @@ struct Config {
   bool operator==(const Config&) const = default;
 };
 
+inline bool is_conv(const Config& config) {
+  return config.network.type == NetworkType::conv2d;
+}
+
+/// The rows of one sample in the engine's layout: H·W for a conv2d stack (core/nn/conv.h), 1 for
+/// an mlp.
+inline std::int64_t positions_of(const Config& config) {
+  return is_conv(config) ? config.input.height * config.input.width : 1;
+}
+
 /// The SPEC's size bounds.
 inline constexpr std::int64_t kMaxDepth = 1000;
 inline constexpr std::int64_t kMaxWidth = 8192;

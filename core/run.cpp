@@ -17,10 +17,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-bool is_conv(const Config& config) {
-  return config.network.type == NetworkType::conv2d;
-}
-
 // The features (mlp) or channels (conv2d) layer l reads.
 std::int64_t inputs_of(const Config& config, std::int64_t l) {
   if (l > 1) return config.network.width;
@@ -31,10 +27,6 @@ std::int64_t inputs_of(const Config& config, std::int64_t l) {
 std::int64_t fan_in_of(const Config& config, std::int64_t l) {
   const std::int64_t k = config.network.kernel;
   return inputs_of(config, l) * (is_conv(config) ? k * k : 1);
-}
-
-std::int64_t positions_of(const Config& config) {
-  return is_conv(config) ? config.input.height * config.input.width : 1;
 }
 
 ConvGeometry geometry_of(const Config& config) {
@@ -67,10 +59,6 @@ std::string call_text(Nonlinearity nonlinearity, std::optional<double> param) {
   std::string text = "calculate_gain(\"" + std::string(name_of(nonlinearity)) + "\"";
   if (param && nonlinearity == Nonlinearity::leaky_relu) text += ", " + format_number(*param);
   return text + ")";
-}
-
-std::span<const float> span_of(const MatrixRM& m) {
-  return {m.data(), static_cast<std::size_t>(m.size())};
 }
 
 // Moments of a tensor that holds Inf or NaN are reported as NaN, as torch's would be.

@@ -20,6 +20,11 @@ using MatrixRM = MatrixR<float>;
 template <typename Scalar>
 using RowVector = Eigen::Matrix<Scalar, 1, Eigen::Dynamic>;
 
+/// A float matrix's entries as one span, for the reductions of core/stats.
+inline std::span<const float> span_of(const MatrixRM& m) {
+  return {m.data(), static_cast<std::size_t>(m.size())};
+}
+
 /// "[16, 8, 3, 3]"
 std::string to_string(const Shape& shape);
 

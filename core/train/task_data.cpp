@@ -58,7 +58,7 @@ TaskData::TaskData(const Config& config)
       batch_(config.train->batch),
       eval_size_(config.train->eval_size),
       dim_(config.input.dim),
-      seed_(config.seed),
+      config_(config),
       teacher_gen_(stream_generator(config, Stream::teacher)) {
   if (task_ == TrainTask::fashion_mnist) {
     data_ = load_fashion_mnist(config.train->data_dir);
@@ -87,8 +87,7 @@ void TaskData::layout(MatrixRM& input) const {
 
 const std::vector<std::int64_t>& TaskData::epoch_order(std::int64_t epoch) {
   if (epoch != order_epoch_) {
-    Generator gen(seed_, (static_cast<std::uint64_t>(Stream::batch_order) << 32) |
-                             static_cast<std::uint64_t>(epoch));
+    Generator gen = stream_generator(config_, Stream::batch_order, epoch);
     order_ = random_permutation(data_->train.count, gen);
     order_epoch_ = epoch;
   }

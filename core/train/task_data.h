@@ -50,7 +50,7 @@ class TaskData {
   TrainTask task_;
   bool conv_;
   std::int64_t batch_, eval_size_, dim_;
-  std::uint64_t seed_;
+  Config config_;  // for its random streams
   // fashion_mnist
   std::shared_ptr<const FashionMnist> data_;
   std::int64_t order_epoch_ = -1;

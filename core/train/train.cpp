@@ -21,16 +21,9 @@ constexpr double kBatchNormMomentum = 0.1;  // torch's default
 // Evaluation runs the stack on at most this many rows at a time (a conv2d sample has H·W rows).
 constexpr std::int64_t kEvalRows = 65536;
 
-bool is_conv(const Config& config) {
-  return config.network.type == NetworkType::conv2d;
-}
-
-std::int64_t positions_of(const Config& config) {
-  return is_conv(config) ? config.input.height * config.input.width : 1;
-}
-
-std::span<const float> span_of(const MatrixRM& m) {
-  return {m.data(), static_cast<std::size_t>(m.size())};
+// The samples of one evaluation pass of the stack.
+std::int64_t eval_chunk(std::int64_t positions) {
+  return std::max<std::int64_t>(1, kEvalRows / positions);
 }
 
 // torch's modules: BatchNorm, GroupNorm and LayerNorm have γ and β, RMSNorm γ only; InstanceNorm
@@ -90,7 +83,7 @@ struct Evaluation {
 Evaluation evaluate(Stack<float>& stack, const Readout<float>& readout, const TaskData& data,
                     std::int64_t positions) {
   stack.set_training(false);
-  const std::int64_t chunk = std::max<std::int64_t>(1, kEvalRows / positions);
+  const std::int64_t chunk = eval_chunk(positions);
   double loss_sum = 0.0;
   double correct = 0.0;
   Batch batch;
@@ -153,9 +146,8 @@ TrainResult train(const Config& config, const TrainOptions& options,
   const std::int64_t positions = positions_of(config);
   // The estimate of a run on the larger of a training batch and an evaluation chunk.
   Config sized = config;
-  sized.input.batch = std::max(setting.batch, std::min(setting.eval_size,
-                                                       std::max<std::int64_t>(1, kEvalRows /
-                                                                                     positions)));
+  sized.input.batch =
+      std::max(setting.batch, std::min(setting.eval_size, eval_chunk(positions)));
   if (auto refusal = memory_refusal(sized, {.max_memory = options.max_memory})) {
     throw InputError(*refusal + "; reduce depth, width or train.batch, or raise --max-memory");
   }
